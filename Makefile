@@ -1,0 +1,33 @@
+# Makefile — a thin front over build.sh and the harness scripts.
+#   make fuzz   the main job: set up, build, fuzz every target, print a table
+#   make test   unit tests + replay of corpus/ and crashes/ (what CI runs)
+#   make bench  harness overhead and per-target exec/s (see BENCHMARKS.md)
+# Variables (see README.md): FUZZ_SECONDS, TARGETS, ENGINE, JOBS.
+
+FUZZ_SECONDS ?= 30
+ENGINE ?= libfuzzer
+TARGETS ?=
+JOBS ?=
+export FUZZ_SECONDS ENGINE TARGETS JOBS
+
+.PHONY: all fuzz test bench build clean help
+
+all: help
+
+help:
+	@sed -n '2,6p' Makefile | sed 's/^# \{0,1\}//'
+
+fuzz:
+	@harness/fuzz.sh
+
+test:
+	@tests/run.sh
+
+bench:
+	@bench/run.sh
+
+build:
+	@./build.sh
+
+clean:
+	rm -rf build work

@@ -1,0 +1,92 @@
+# mk/chainfuzz.mk — builds chainfuzz's own code for one flavor. Called by
+# build.sh (never by hand), which passes:
+#   OUT       flavor directory (build/<flavor>); $(OUT)/boringssl links to
+#             the cached BoringSSL build (BSSL_LIB)
+#   CC CXX CFLAGS LDFLAGS   the flavor's compiler and flags
+#   ENGINE    libfuzzer | afl | replay | ossfuzz: what gives targets a main()
+#   TOOLS     1 to also build certgen tools and unit tests
+#   BSSL_INC  BoringSSL's include directory
+#
+# Convention over registration: every targets/*.c is a target named after
+# its stem; every tests/*_test.c and certgen/*_test.c is a unit test; lib/,
+# validators/ and certgen/ (minus CLI mains and tests) are libraries.
+
+ifndef OUT
+$(error OUT is not set: this makefile is driven by build.sh)
+endif
+
+WERROR ?= -Werror
+WARN := -Wall -Wextra $(WERROR) -Wno-unused-parameter
+STD := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+INC := -Iinclude -I$(BSSL_INC) -Icertgen
+BSSL_LIBS := $(BSSL_LIB)/libssl.a $(BSSL_LIB)/libcrypto.a
+SYSLIBS := -lpthread
+
+TARGETS := $(patsubst targets/%.c,%,$(wildcard targets/*.c))
+LIB_SRCS := $(wildcard lib/*.c) $(wildcard validators/*.c)
+CERTGEN_MAINS := certgen/seedgen.c
+CERTGEN_TESTS := $(wildcard certgen/*_test.c)
+CERTGEN_SRCS := $(filter-out $(CERTGEN_MAINS) $(CERTGEN_TESTS),$(wildcard certgen/*.c))
+TEST_SRCS := $(wildcard tests/*_test.c) $(CERTGEN_TESTS)
+
+obj = $(patsubst %.c,$(OUT)/obj/%.o,$(1))
+
+LIBCF := $(OUT)/libchainfuzz.a
+LIBCERTGEN := $(OUT)/libcertgen.a
+
+ifeq ($(ENGINE),replay)
+ENGINE_OBJ := $(OUT)/obj/harness/replay_driver.o
+else
+ENGINE_OBJ :=
+endif
+
+BINS := $(addprefix $(OUT)/bin/,$(TARGETS))
+ifeq ($(TOOLS),1)
+BINS += $(OUT)/bin/seedgen $(OUT)/bin/replay-driver.o $(OUT)/bench/harness_overhead
+TESTBINS := $(patsubst %.c,$(OUT)/tests/%,$(notdir $(TEST_SRCS)))
+endif
+
+all: $(BINS) $(TESTBINS) $(OUT)/targets.txt
+
+# targets.txt lists what this flavor built, for make fuzz / make test.
+$(OUT)/targets.txt: $(BINS)
+	@printf '%s\n' $(TARGETS) > $@.tmp && mv -f $@.tmp $@
+
+$(OUT)/obj/%.o: %.c $(wildcard include/chainfuzz/*.h) $(wildcard certgen/*.h)
+	@mkdir -p $(@D)
+	@$(CC) $(STD) $(CFLAGS) $(WARN) $(INC) -c $< -o $@
+
+$(LIBCF): $(call obj,$(LIB_SRCS))
+	@rm -f $@.tmp && $(AR) rcs $@.tmp $^ && mv -f $@.tmp $@
+
+$(LIBCERTGEN): $(call obj,$(CERTGEN_SRCS))
+	@rm -f $@.tmp && $(AR) rcs $@.tmp $^ && mv -f $@.tmp $@
+
+# Targets are linked with the C++ driver: libssl is C++.
+$(OUT)/bin/%: $(OUT)/obj/targets/%.o $(ENGINE_OBJ) $(LIBCF) $(BSSL_LIBS)
+	@mkdir -p $(@D)
+	@$(CXX) $(CFLAGS) $< $(ENGINE_OBJ) $(LIBCF) $(BSSL_LIBS) $(LDFLAGS) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
+
+$(OUT)/bin/replay-driver.o: $(OUT)/obj/harness/replay_driver.o
+	@mkdir -p $(@D) && cp -f $< $@
+
+$(OUT)/bin/seedgen: $(call obj,certgen/seedgen.c) $(LIBCERTGEN) $(LIBCF) $(BSSL_LIBS)
+	@mkdir -p $(@D)
+	@$(CXX) $(CFLAGS) $^ $(LDFLAGS) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
+
+# The harness-overhead benchmark links chain_verify's target object itself.
+$(OUT)/bench/harness_overhead: $(OUT)/obj/bench/harness_overhead.o $(OUT)/obj/targets/chain_verify.o $(LIBCF) $(BSSL_LIBS)
+	@mkdir -p $(@D)
+	@$(CXX) $(CFLAGS) $^ $(LDFLAGS) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
+
+$(OUT)/tests/%: $(OUT)/obj/tests/%.o $(LIBCERTGEN) $(LIBCF) $(BSSL_LIBS)
+	@mkdir -p $(@D)
+	@$(CXX) $(CFLAGS) $^ $(LDFLAGS) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
+
+$(OUT)/tests/%: $(OUT)/obj/certgen/%.o $(LIBCERTGEN) $(LIBCF) $(BSSL_LIBS)
+	@mkdir -p $(@D)
+	@$(CXX) $(CFLAGS) $^ $(LDFLAGS) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
+
+.PHONY: all
+.DELETE_ON_ERROR:
+.SECONDARY:

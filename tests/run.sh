@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# tests/run.sh — `make test` (and so CI): builds the replay flavor (which
+# installs and fetches what is missing), then runs
+#   1. unit tests: every binary build/replay/tests/* and every script
+#      tests/*_test.sh, each printing TAP lines ("ok N - ..." / "not ok N");
+#   2. replay of every target's seed corpus, corpus/<target>/ (one test per
+#      target: the whole directory must replay without a crash, leak, UBSan
+#      report or timeout; an empty or missing corpus fails);
+#   3. replay of every file under crashes/<target>/ (one test per file: a
+#      crash that reproduces is a failure).
+# Closing line: "N passed, N failed". Exit 1 if anything failed.
+#
+# Environment: CHAINFUZZ_CRASHES_DIR (default crashes/), CHAINFUZZ_SKIP_E2E=1
+# skips the end-to-end tests that run `make fuzz` / `make test` themselves
+# (set by those tests for their inner runs, to avoid recursion).
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT" || exit 2
+BUILD=${CHAINFUZZ_BUILD_DIR:-$ROOT/build}
+CRASHES=${CHAINFUZZ_CRASHES_DIR:-$ROOT/crashes}
+REPLAY=$BUILD/replay
+LOGS=$BUILD/test-logs
+TIMEOUT=${CHAINFUZZ_TEST_TIMEOUT:-900}
+
+passed=0
+failed=0
+failures=()
+
+pass() { passed=$((passed + 1)); printf 'PASS %s\n' "$1"; }
+fail() {
+  failed=$((failed + 1)); failures+=("$1")
+  printf 'FAIL %s\n' "$1"
+  [[ -n ${2:-} && -f $2 ]] && tail -n 30 "$2" | sed 's/^/     | /'
+}
+
+# run_tap NAME LOG CMD...: runs a TAP-printing test program and counts each
+# "ok" / "not ok" line; a program that exits non-zero without a "not ok", or
+# prints no result at all, counts as one failure.
+run_tap() {
+  local name=$1 log=$2; shift 2
+  timeout -k 10 "$TIMEOUT" "$@" >"$log" 2>&1
+  local rc=$? oks nots
+  oks=$(grep -cE '^ok [0-9]+' "$log")
+  nots=$(grep -cE '^not ok [0-9]+' "$log")
+  passed=$((passed + oks))
+  failed=$((failed + nots))
+  grep -E '^not ok [0-9]+' "$log" | while read -r line; do printf 'FAIL %s: %s\n' "$name" "$line"; done
+  [[ $nots -gt 0 ]] && failures+=("$name") && tail -n 30 "$log" | sed 's/^/     | /'
+  if [[ $rc -ne 0 && $nots -eq 0 ]]; then
+    fail "$name (exit $rc, no 'not ok' line)" "$log"
+  elif [[ $oks -eq 0 && $nots -eq 0 ]]; then
+    fail "$name (no test results printed)" "$log"
+  else
+    printf '%s: %d ok, %d not ok\n' "$name" "$oks" "$nots"
+  fi
+}
+
+echo "== build (replay flavor)"
+if ! ./build.sh --flavor replay; then
+  fail "build.sh --flavor replay"
+  printf '%d passed, %d failed\n' "$passed" "$failed"
+  exit 1
+fi
+mkdir -p "$LOGS"
+TARGET_LIST=$(cat "$REPLAY/targets.txt")
+
+echo "== unit tests"
+for t in "$REPLAY"/tests/*; do
+  [[ -x $t ]] || continue
+  run_tap "$(basename "$t")" "$LOGS/$(basename "$t").log" "$t"
+done
+for t in "$ROOT"/tests/*_test.sh; do
+  [[ -f $t ]] || continue
+  base=$(basename "$t" .sh)
+  if [[ ${CHAINFUZZ_SKIP_E2E:-0} == 1 && $base == e2e_* ]]; then
+    echo "$base: not run (inner run of an end-to-end test)"
+    continue
+  fi
+  run_tap "$base" "$LOGS/$base.log" env CHAINFUZZ_BUILD_DIR="$BUILD" bash "$t"
+done
+
+echo "== replay corpus/"
+for t in $TARGET_LIST; do
+  log=$LOGS/corpus-$t.log
+  if [[ ! -d corpus/$t ]]; then
+    fail "corpus/$t: missing (every target needs seeds)"
+    continue
+  fi
+  if timeout -k 10 "$TIMEOUT" "$REPLAY/bin/$t" -timeout=25 "corpus/$t" >"$log" 2>&1; then
+    pass "corpus/$t: $(grep -E '^replay: ' "$log" | tail -n 1)"
+  else
+    fail "corpus/$t" "$log"
+  fi
+done
+for d in corpus/*/; do
+  d=$(basename "$d")
+  grep -qx -- "$d" <<<"$TARGET_LIST" || fail "corpus/$d: no target named '$d' (targets/$d.c)"
+done
+
+echo "== replay crashes/"
+if [[ -d $CRASHES ]]; then
+  for d in "$CRASHES"/*/; do
+    [[ -d $d ]] || continue
+    t=$(basename "$d")
+    if ! grep -qx -- "$t" <<<"$TARGET_LIST"; then
+      fail "$CRASHES/$t: no target named '$t'"
+      continue
+    fi
+    while IFS= read -r -d '' f; do
+      rel=${f#"$CRASHES"/}
+      log=$LOGS/crash-$(printf '%s' "$rel" | tr '/' '_').log
+      if timeout -k 10 "$TIMEOUT" "$REPLAY/bin/$t" -timeout=25 "$f" >"$log" 2>&1; then
+        pass "crashes/$rel: fixed (replays cleanly)"
+      else
+        fail "crashes/$rel: still fails" "$log"
+      fi
+    done < <(find "$d" -type f ! -name '.*' -print0 | sort -z)
+  done
+fi
+
+echo
+if (( failed > 0 )); then
+  printf 'failed:\n'; printf '  %s\n' "${failures[@]}"
+  echo "logs: $LOGS/"
+fi
+printf '%d passed, %d failed\n' "$passed" "$failed"
+(( failed == 0 ))
