@@ -25,6 +25,7 @@ TIMEOUT=${CHAINFUZZ_TEST_TIMEOUT:-900}
 
 passed=0
 failed=0
+skipped=0
 failures=()
 
 pass() { passed=$((passed + 1)); printf 'PASS %s\n' "$1"; }
@@ -40,19 +41,22 @@ fail() {
 run_tap() {
   local name=$1 log=$2; shift 2
   timeout -k 10 "$TIMEOUT" "$@" >"$log" 2>&1
-  local rc=$? oks nots
-  oks=$(grep -cE '^ok [0-9]+' "$log")
+  local rc=$? oks nots skips
+  oks=$(grep -E '^ok [0-9]+' "$log" | grep -cv '# SKIP')
+  skips=$(grep -E '^ok [0-9]+' "$log" | grep -c '# SKIP')
   nots=$(grep -cE '^not ok [0-9]+' "$log")
   passed=$((passed + oks))
+  skipped=$((skipped + skips))
+  grep -E '^ok [0-9]+.*# SKIP' "$log" | while read -r line; do printf 'SKIP %s: %s\n' "$name" "$line"; done
   failed=$((failed + nots))
   grep -E '^not ok [0-9]+' "$log" | while read -r line; do printf 'FAIL %s: %s\n' "$name" "$line"; done
   [[ $nots -gt 0 ]] && failures+=("$name") && tail -n 30 "$log" | sed 's/^/     | /'
   if [[ $rc -ne 0 && $nots -eq 0 ]]; then
     fail "$name (exit $rc, no 'not ok' line)" "$log"
-  elif [[ $oks -eq 0 && $nots -eq 0 ]]; then
+  elif [[ $oks -eq 0 && $nots -eq 0 && $skips -eq 0 ]]; then
     fail "$name (no test results printed)" "$log"
   else
-    printf '%s: %d ok, %d not ok\n' "$name" "$oks" "$nots"
+    printf '%s: %d ok, %d not ok, %d skipped\n' "$name" "$oks" "$nots" "$skips"
   fi
 }
 
@@ -124,5 +128,9 @@ if (( failed > 0 )); then
   printf 'failed:\n'; printf '  %s\n' "${failures[@]}"
   echo "logs: $LOGS/"
 fi
-printf '%d passed, %d failed\n' "$passed" "$failed"
+if (( skipped > 0 )); then
+  printf '%d passed, %d failed, %d skipped\n' "$passed" "$failed" "$skipped"
+else
+  printf '%d passed, %d failed\n' "$passed" "$failed"
+fi
 (( failed == 0 ))
