@@ -128,7 +128,10 @@ static int apply_profile(X509_STORE_CTX *ctx, const struct cf_profile *p) {
     return 0;
   }
   X509_VERIFY_PARAM_set_time(param, (time_t)cf_profile_effective_time(p));
-  X509_VERIFY_PARAM_set_depth(param, p->max_depth);
+  /* BoringSSL (like OpenSSL before 1.1.0) counts the trust anchor in the
+   * depth: depth N allows N-1 intermediates. The profile counts
+   * intermediates only, as OpenSSL 1.1+ documents. */
+  X509_VERIFY_PARAM_set_depth(param, (int)p->max_depth + 1);
   if (p->flags & CF_PROFILE_FLAG_PARTIAL_CHAIN) {
     vflags |= X509_V_FLAG_PARTIAL_CHAIN;
   }

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# bench/run.sh — `make bench`: the figures BENCHMARKS.md records.
+#  1. harness overhead: chain_verify's LLVMFuzzerTestOneInput (plain flavor)
+#     against a bare loop of the same BoringSSL calls on the same inputs
+#     (bench/harness_overhead.c); goal: ratio >= 0.9;
+#  2. exec/s and coverage of every target (libfuzzer flavor) on its seed
+#     corpus for BENCH_SECONDS each, one at a time, from an empty working
+#     corpus (so runs compare);
+#  3. the anchor: BoringSSL's own fuzz/cert.cc (parse only) built the same way
+#     and run for the same time on corpus/x509_parse.
+# Environment: BENCH_SECONDS (default 60), TARGETS (default all).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+BUILD=${CHAINFUZZ_BUILD_DIR:-$ROOT/build}
+BENCH_SECONDS=${BENCH_SECONDS:-60}
+[[ $BENCH_SECONDS =~ ^[1-9][0-9]*$ ]] || { echo "make bench: BENCH_SECONDS must be a positive number" >&2; exit 2; }
+
+./build.sh --flavor plain,libfuzzer
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+echo "== machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME"), $(clang --version | head -n 1), $(date -u +%F)"
+echo
+echo "== 1. harness overhead (plain flavor, corpus/chain_verify)"
+"$BUILD/plain/bench/harness_overhead" -seconds=2 -rounds=5 corpus/chain_verify/*
+
+echo
+echo "== 2. targets, libfuzzer flavor, ${BENCH_SECONDS}s each on their seeds"
+CHAINFUZZ_WORK_DIR=$tmp/work CHAINFUZZ_CRASHES_DIR=$tmp/crashes FUZZ_SECONDS=$BENCH_SECONDS \
+  JOBS=1 ENGINE=libfuzzer harness/fuzz.sh || true
+
+echo
+echo "== 3. anchor: BoringSSL's own fuzz/cert.cc (parse only), ${BENCH_SECONDS}s on corpus/x509_parse"
+# shellcheck disable=SC1091
+. "$BUILD/libfuzzer/flavor.env"
+mkdir -p "$BUILD/libfuzzer/bench"
+if [[ -f $BSSL_SRC/src/fuzz/cert.cc ]]; then
+  "$CXX" -std=c++14 $CFLAGS -I"$BSSL_INC" "$BSSL_SRC/src/fuzz/cert.cc" \
+    "$BSSL_LIB/libssl.a" "$BSSL_LIB/libcrypto.a" $LDFLAGS -lpthread -o "$BUILD/libfuzzer/bench/bssl_cert"
+  mkdir -p "$tmp/anchor"
+  "$BUILD/libfuzzer/bench/bssl_cert" -max_total_time="$BENCH_SECONDS" -print_final_stats=1 \
+    "$tmp/anchor" corpus/x509_parse >"$tmp/anchor.log" 2>&1 || true
+  grep -E '^#[0-9]+.*cov:' "$tmp/anchor.log" | tail -n 1
+  grep -E '^stat::average_exec_per_sec' "$tmp/anchor.log"
+else
+  echo "(no src/fuzz/cert.cc in $BSSL_SRC: skipped)"
+fi
