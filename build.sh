@@ -228,6 +228,7 @@ boringssl_source() {
     BSSL_SRC=$(cd "$BORINGSSL_SRC" 2>/dev/null && pwd) ||
       die "BORINGSSL_SRC=$BORINGSSL_SRC is not a directory"
     if [[ -f $BSSL_SRC/.chainfuzz-source ]]; then
+      # A tree build.sh fetched and verified itself: its version names it.
       BSSL_ID=$(cat "$BSSL_SRC/.chainfuzz-source")
     elif [[ -f $BSSL_SRC/BORINGSSL_REVISION ]]; then
       BSSL_ID="revision:$(cat "$BSSL_SRC/BORINGSSL_REVISION")"
@@ -236,7 +237,7 @@ boringssl_source() {
     else
       BSSL_ID="dir"
     fi
-    BSSL_ID="$BSSL_ID@$BSSL_SRC"
+    [[ -f $BSSL_SRC/.chainfuzz-source ]] || BSSL_ID="$BSSL_ID@$BSSL_SRC"
   else
     BSSL_SRC=$BUILD/src/boringssl
     if [[ ! -f $BSSL_SRC/.chainfuzz-source ]]; then
