@@ -68,20 +68,45 @@ __attribute__((noreturn)) static void abort_for(enum cf_finding_kind kind,
   abort();
 }
 
-void cf_report_finding(enum cf_finding_kind kind, const char *validator,
-                       const char *oracle, enum cf_reason reason,
-                       const uint8_t *in, size_t in_len, const char *detail) {
+static const uint8_t *current_input;
+static size_t current_input_len;
+
+void cf_finding_set_input(const uint8_t *in, size_t in_len) {
+  current_input = in;
+  current_input_len = in_len;
+}
+
+/* print_finding_line prints the one machine-readable line. */
+static void print_finding_line(enum cf_finding_kind kind, const char *validator,
+                               const char *oracle, const char *reason,
+                               const uint8_t *in, size_t in_len) {
   uint8_t digest[SHA_DIGEST_LENGTH];
   char hex[2 * SHA_DIGEST_LENGTH + 1];
-  SHA1(in, in_len, digest);
+  SHA1(in != NULL ? in : (const uint8_t *)"", in != NULL ? in_len : 0, digest);
   for (size_t i = 0; i < SHA_DIGEST_LENGTH; i++) {
     snprintf(hex + 2 * i, 3, "%02x", digest[i]);
   }
   fprintf(stderr,
           "==chainfuzz== FINDING kind=%s validator=%s oracle=%s reason=%s "
           "case=%s\n",
-          cf_finding_kind_name(kind), validator, oracle,
-          cf_reason_name(reason), hex);
+          cf_finding_kind_name(kind), validator, oracle, reason, hex);
+}
+
+void cf_invariant_vreport(const char *validator, const char *check,
+                          const char *fmt, va_list args) {
+  print_finding_line(CF_FINDING_INVARIANT, validator, check, "INTERNAL",
+                     current_input, current_input_len);
+  fputs("==chainfuzz== DETAIL ", stderr);
+  vfprintf(stderr, fmt, args);
+  fputc('\n', stderr);
+  fflush(stderr);
+}
+
+void cf_report_finding(enum cf_finding_kind kind, const char *validator,
+                       const char *oracle, enum cf_reason reason,
+                       const uint8_t *in, size_t in_len, const char *detail) {
+  print_finding_line(kind, validator, oracle, cf_reason_name(reason), in,
+                     in_len);
   if (detail != NULL) {
     fprintf(stderr, "==chainfuzz== DETAIL %s\n", detail);
   }

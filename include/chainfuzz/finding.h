@@ -11,8 +11,10 @@
 #ifndef CHAINFUZZ_FINDING_H
 #define CHAINFUZZ_FINDING_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "chainfuzz/verdict.h"
 
@@ -43,6 +45,34 @@ void cf_report_finding(enum cf_finding_kind kind, const char *validator,
                        const char *oracle, enum cf_reason reason,
                        const uint8_t *in, size_t in_len, const char *detail)
     __attribute__((noreturn));
+
+/* cf_finding_set_input records the input being run, so that a finding
+ * reported from deep inside a target (CF_DEFINE_INVARIANT) can name it by
+ * SHA-1. Targets call it first thing in LLVMFuzzerTestOneInput; it only
+ * stores the pointer. */
+void cf_finding_set_input(const uint8_t *in, size_t in_len);
+
+/* cf_invariant_vreport prints the finding line for an invariant of
+ * |validator| named |check| (kind=invariant oracle=<check>), for the input
+ * given to cf_finding_set_input, then |fmt| as the DETAIL line. It returns;
+ * the caller aborts in its own, named frame. */
+void cf_invariant_vreport(const char *validator, const char *check,
+                          const char *fmt, va_list args);
+
+/* CF_DEFINE_INVARIANT(name, validator) defines
+ *   static void name(const char *fmt, ...)  (never inlined, never returns)
+ * which reports the invariant |name| of |validator| and aborts, so each
+ * invariant a target checks has its own crash state. */
+#define CF_DEFINE_INVARIANT(name, validator)                                \
+  __attribute__((noinline, noreturn, format(printf, 1, 2))) static void     \
+  name(const char *fmt, ...) {                                              \
+    va_list args;                                                           \
+    va_start(args, fmt);                                                    \
+    cf_invariant_vreport(validator, #name, fmt, args);                      \
+    va_end(args);                                                           \
+    __asm__ volatile("");                                                   \
+    abort();                                                                \
+  }
 
 #ifdef __cplusplus
 }
