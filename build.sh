@@ -110,6 +110,8 @@ need_packages() {
      ! compgen -G "/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a" >/dev/null; then
     missing="$missing libclang-rt-14-dev"
   fi
+  # The chainfuzz CLI writes its reports with jansson (Debian's JSON library).
+  [[ -f /usr/include/jansson.h ]] || missing="$missing libjansson-dev"
   if [[ " $FLAVORS " == *" afl "* && ! -f $AFL_DRIVER ]]; then
     missing="$missing afl++"
   fi

@@ -6,8 +6,9 @@
 #  2. exec/s and coverage of every target (libfuzzer flavor) on its seed
 #     corpus for BENCH_SECONDS each, one at a time, from an empty working
 #     corpus (so runs compare);
-#  3. the anchor: BoringSSL's own fuzz/cert.cc (parse only) built the same way
-#     and run for the same time on corpus/x509_parse.
+#  3. the anchor: a parse-only target shaped like BoringSSL's fuzz/cert.cc
+#     (bench/anchor_cert_parse.c; the Debian snapshot has no fuzz/), built
+#     the same way and run for the same time on corpus/x509_parse.
 # Environment: BENCH_SECONDS (default 60), TARGETS (default all).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -31,18 +32,14 @@ CHAINFUZZ_WORK_DIR=$tmp/work CHAINFUZZ_CRASHES_DIR=$tmp/crashes FUZZ_SECONDS=$BE
   JOBS=1 ENGINE=libfuzzer harness/fuzz.sh || true
 
 echo
-echo "== 3. anchor: BoringSSL's own fuzz/cert.cc (parse only), ${BENCH_SECONDS}s on corpus/x509_parse"
+echo "== 3. anchor: a parse-only target shaped like BoringSSL's fuzz/cert.cc, ${BENCH_SECONDS}s on corpus/x509_parse"
 # shellcheck disable=SC1091
 . "$BUILD/libfuzzer/flavor.env"
-mkdir -p "$BUILD/libfuzzer/bench"
-if [[ -f $BSSL_SRC/src/fuzz/cert.cc ]]; then
-  "$CXX" -std=c++14 $CFLAGS -I"$BSSL_INC" "$BSSL_SRC/src/fuzz/cert.cc" \
-    "$BSSL_LIB/libssl.a" "$BSSL_LIB/libcrypto.a" $LDFLAGS -lpthread -o "$BUILD/libfuzzer/bench/bssl_cert"
-  mkdir -p "$tmp/anchor"
-  "$BUILD/libfuzzer/bench/bssl_cert" -max_total_time="$BENCH_SECONDS" -print_final_stats=1 \
-    "$tmp/anchor" corpus/x509_parse >"$tmp/anchor.log" 2>&1 || true
-  grep -E '^#[0-9]+.*cov:' "$tmp/anchor.log" | tail -n 1
-  grep -E '^stat::average_exec_per_sec' "$tmp/anchor.log"
-else
-  echo "(no src/fuzz/cert.cc in $BSSL_SRC: skipped)"
-fi
+mkdir -p "$BUILD/libfuzzer/bench" "$tmp/anchor"
+"$CC" -std=c11 $CFLAGS -I"$BSSL_INC" -c bench/anchor_cert_parse.c -o "$tmp/anchor.o"
+"$CXX" $CFLAGS "$tmp/anchor.o" "$BSSL_LIB/libcrypto.a" $LDFLAGS -lpthread \
+  -o "$BUILD/libfuzzer/bench/anchor_cert_parse"
+"$BUILD/libfuzzer/bench/anchor_cert_parse" -max_total_time="$BENCH_SECONDS" -print_final_stats=1 \
+  "$tmp/anchor" corpus/x509_parse >"$tmp/anchor.log" 2>&1 || true
+grep -E '^#[0-9]+.*cov:' "$tmp/anchor.log" | tail -n 1
+grep -E '^stat::average_exec_per_sec' "$tmp/anchor.log"

@@ -28,11 +28,16 @@ CERTGEN_MAINS := certgen/seedgen.c
 CERTGEN_TESTS := $(wildcard certgen/*_test.c)
 CERTGEN_SRCS := $(filter-out $(CERTGEN_MAINS) $(CERTGEN_TESTS),$(wildcard certgen/*.c))
 TEST_SRCS := $(wildcard tests/*_test.c) $(CERTGEN_TESTS)
+# harness/: the chainfuzz CLI (chainfuzz.c is its main) on a library of the
+# other files; replay_driver.c is a target's main, not part of it.
+HARNESS_SRCS := $(filter-out harness/replay_driver.c harness/chainfuzz.c,$(wildcard harness/*.c))
+JSONLIBS := -ljansson
 
 obj = $(patsubst %.c,$(OUT)/obj/%.o,$(1))
 
 LIBCF := $(OUT)/libchainfuzz.a
 LIBCERTGEN := $(OUT)/libcertgen.a
+LIBHARNESS := $(OUT)/libharness.a
 
 ifeq ($(ENGINE),replay)
 ENGINE_OBJ := $(OUT)/obj/harness/replay_driver.o
@@ -43,6 +48,9 @@ endif
 BINS := $(addprefix $(OUT)/bin/,$(TARGETS))
 ifeq ($(TOOLS),1)
 BINS += $(OUT)/bin/seedgen $(OUT)/bin/replay-driver.o $(OUT)/bench/harness_overhead
+ifneq ($(wildcard harness/chainfuzz.c),)
+BINS += $(OUT)/bin/chainfuzz
+endif
 TESTBINS := $(patsubst %.c,$(OUT)/tests/%,$(notdir $(TEST_SRCS)))
 endif
 
@@ -52,7 +60,7 @@ all: $(BINS) $(TESTBINS) $(OUT)/targets.txt
 $(OUT)/targets.txt: $(BINS)
 	@printf '%s\n' $(TARGETS) > $@.tmp && mv -f $@.tmp $@
 
-$(OUT)/obj/%.o: %.c $(wildcard include/chainfuzz/*.h) $(wildcard certgen/*.h)
+$(OUT)/obj/%.o: %.c $(wildcard include/chainfuzz/*.h) $(wildcard certgen/*.h) $(wildcard harness/*.h)
 	@mkdir -p $(@D)
 	@$(CC) $(STD) $(CFLAGS) $(WARN) $(INC) -c $< -o $@
 
@@ -61,6 +69,13 @@ $(LIBCF): $(call obj,$(LIB_SRCS))
 
 $(LIBCERTGEN): $(call obj,$(CERTGEN_SRCS))
 	@rm -f $@.tmp && $(AR) rcs $@.tmp $^ && mv -f $@.tmp $@
+
+$(LIBHARNESS): $(call obj,$(HARNESS_SRCS))
+	@rm -f $@.tmp && $(AR) rcs $@.tmp $^ && mv -f $@.tmp $@
+
+$(OUT)/bin/chainfuzz: $(call obj,harness/chainfuzz.c) $(LIBHARNESS) $(LIBCF) $(BSSL_LIBS)
+	@mkdir -p $(@D)
+	@$(CXX) $(CFLAGS) $^ $(LDFLAGS) $(JSONLIBS) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
 
 # Targets are linked with the C++ driver: libssl is C++.
 $(OUT)/bin/%: $(OUT)/obj/targets/%.o $(ENGINE_OBJ) $(LIBCF) $(BSSL_LIBS)
@@ -79,9 +94,9 @@ $(OUT)/bench/harness_overhead: $(OUT)/obj/bench/harness_overhead.o $(OUT)/obj/ta
 	@mkdir -p $(@D)
 	@$(CXX) $(CFLAGS) $^ $(LDFLAGS) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
 
-$(OUT)/tests/%: $(OUT)/obj/tests/%.o $(LIBCERTGEN) $(LIBCF) $(BSSL_LIBS)
+$(OUT)/tests/%: $(OUT)/obj/tests/%.o $(LIBHARNESS) $(LIBCERTGEN) $(LIBCF) $(BSSL_LIBS)
 	@mkdir -p $(@D)
-	@$(CXX) $(CFLAGS) $^ $(LDFLAGS) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
+	@$(CXX) $(CFLAGS) $^ $(LDFLAGS) $(JSONLIBS) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
 
 $(OUT)/tests/%: $(OUT)/obj/certgen/%.o $(LIBCERTGEN) $(LIBCF) $(BSSL_LIBS)
 	@mkdir -p $(@D)
