@@ -273,6 +273,7 @@ build_boringssl() {
   mkdir -p "$dir"
   printf 'source=%s\ncc=%s %s\ncxx=%s %s\n' "$BSSL_ID" "$cc" "$cflags" "$cxx" "$cxxflags" >"$dir/KEY"
   if [[ $BSSL_LAYOUT = eureka ]]; then
+    env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
     make -s -j"$JOBS" -f "$ROOT/mk/boringssl.mk" SRC="$BSSL_SRC" OUT="$dir" \
       CC="$cc" CXX="$cxx" CFLAGS="$cflags" CXXFLAGS="$cxxflags" >&2 ||
       die "BoringSSL build failed (flags: $cflags)"
@@ -336,6 +337,9 @@ build_ours() {
   # OSS-Fuzz clang may add warnings, which must not break its build.
   local werror=-Werror
   [[ $ENGINE == ossfuzz ]] && werror=
+  # env -u: variables given to a calling make (make fuzz TARGETS=x) travel
+  # in MAKEFLAGS and would override this makefile's own.
+  env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
   make -s -j"$JOBS" -C "$ROOT" -f "$ROOT/mk/chainfuzz.mk" OUT="$out" \
     CC="$CC" CXX="$CXX" CFLAGS="$CFLAGS_OURS" LDFLAGS="$LDFLAGS_OURS" \
     ENGINE="$ENGINE" TOOLS="$TOOLS" WERROR="$werror" BSSL_INC="$(bssl_include)" \

@@ -4,11 +4,13 @@
 # $FUZZ_SECONDS each, $JOBS at a time, on a working corpus under
 # work/fuzz/<engine>/<target>/ with the committed seeds in corpus/<target>/
 # read only, then prints one table row per target. New artifacts land in
-# crashes/<target>/ (raw until triage lands), where `make test` replays them.
+# crashes/<target>/ and are then triaged (chainfuzz triage) into buckets,
+# crashes/<target>/<bucket>/, which `make test` replays (chainfuzz regress).
 #
 # Environment: FUZZ_SECONDS (default 30), TARGETS (space or comma list,
 # default all), ENGINE (libfuzzer | afl), JOBS (default: cores).
-# Exit: 0 no new artifact, 1 new artifacts found, 2 usage or setup error.
+# Exit: 0 no new artifact, 1 new artifacts found (triaged), 2 usage or setup
+# error, 130 interrupted.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -149,11 +151,23 @@ for t in $SELECTED; do
   total_new=$((total_new + new))
 done
 printf '\nlogs and working corpora: %s/fuzz/%s/\n' "$WORKDIR" "$ENGINE"
-if (( total_new > 0 )); then
-  printf 'make fuzz: %d new artifact(s) in %s/ (raw, untriaged); `make test` replays them.\n' \
-    "$total_new" "$CRASHES"
-  printf 'reproduce one: %s/replay/bin/<target> <artifact>   (after ./build.sh --flavor replay)\n' "$BUILD"
-  exit 1
-fi
 (( interrupted )) && exit 130
+# Triage every raw artifact in crashes/<target>/ (this run's, and any an
+# interrupted run left): reproduce with the replay build, classify, bucket,
+# minimise into crashes/<target>/<bucket>/, print the bucket table.
+triage_dirs=()
+for t in $SELECTED; do
+  [[ -n $(find "$CRASHES/$t" -maxdepth 1 -type f ! -name '.*' 2>/dev/null) ]] && triage_dirs+=("$CRASHES/$t")
+done
+if (( ${#triage_dirs[@]} > 0 )); then
+  printf '\nmake fuzz: %d new artifact(s); triaging into %s/\n' "$total_new" "$CRASHES"
+  ./build.sh --flavor replay || exit 2
+  CHAINFUZZ_BUILD_DIR=$BUILD CHAINFUZZ_CRASHES_DIR=$CRASHES \
+    "$BUILD/replay/bin/chainfuzz" triage --out "$CRASHES" "${triage_dirs[@]}"
+  trc=$?
+  [[ $trc == 2 || $trc == 130 ]] && exit "$trc"
+  printf 'reproduce a bucket: %s/replay/bin/chainfuzz repro <target> %s/<target>/<bucket>/reproducer\n' \
+    "$BUILD" "$CRASHES"
+fi
+(( total_new > 0 )) && exit 1
 exit 0

@@ -22,7 +22,7 @@ INC := -Iinclude -I$(BSSL_INC) -Icertgen
 BSSL_LIBS := $(BSSL_LIB)/libssl.a $(BSSL_LIB)/libcrypto.a
 SYSLIBS := -lpthread
 
-TARGETS := $(patsubst targets/%.c,%,$(wildcard targets/*.c))
+CF_TARGETS := $(patsubst targets/%.c,%,$(wildcard targets/*.c))
 LIB_SRCS := $(wildcard lib/*.c) $(wildcard validators/*.c)
 CERTGEN_MAINS := certgen/seedgen.c
 CERTGEN_TESTS := $(wildcard certgen/*_test.c)
@@ -45,7 +45,7 @@ else
 ENGINE_OBJ :=
 endif
 
-BINS := $(addprefix $(OUT)/bin/,$(TARGETS))
+BINS := $(addprefix $(OUT)/bin/,$(CF_TARGETS))
 ifeq ($(TOOLS),1)
 BINS += $(OUT)/bin/seedgen $(OUT)/bin/replay-driver.o $(OUT)/bench/harness_overhead
 ifneq ($(wildcard harness/chainfuzz.c),)
@@ -58,7 +58,7 @@ all: $(BINS) $(TESTBINS) $(OUT)/targets.txt
 
 # targets.txt lists what this flavor built, for make fuzz / make test.
 $(OUT)/targets.txt: $(BINS)
-	@printf '%s\n' $(TARGETS) > $@.tmp && mv -f $@.tmp $@
+	@printf '%s\n' $(CF_TARGETS) > $@.tmp && mv -f $@.tmp $@
 
 $(OUT)/obj/%.o: %.c $(wildcard include/chainfuzz/*.h) $(wildcard certgen/*.h) $(wildcard harness/*.h)
 	@mkdir -p $(@D)

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# e2e_planted_bug_test.sh — the foundation's end-to-end promise, checked on a
-# copy of this tree:
+# e2e_planted_bug_test.sh — the end-to-end promise of make fuzz, triage and
+# make test, checked on a copy of this tree:
 #   1. a bug planted by hand in a copy of a target (hostname_planted: a
 #      device copying the expected name into a 64-byte stack buffer) is found
-#      by `make fuzz` within its default budget (FUZZ_SECONDS);
-#   2. its artifact, left in crashes/, makes `make test` fail, and only that;
-#   3. once the bug is fixed, the same artifact replays cleanly and
-#      `make test` passes again.
+#      by `make fuzz` within its default budget and triaged into a bucket;
+#   2. the new bucket is an open, expected-failing bug: make test stays green;
+#   3. the raw artifact put in crashes/ untriaged fails make test, and so
+#      does the bucket once marked fixed while the bug is still there;
+#   4. once the bug is fixed, make test passes and reports the bucket fixed.
 # The copy shares this tree's BoringSSL source and library cache, so it
 # builds only chainfuzz's own code. Output: TAP.
 set -u
@@ -65,35 +66,48 @@ export CHAINFUZZ_CACHE_DIR=$BUILD/cache
 [[ -f $BUILD/src/boringssl/.chainfuzz-source ]] && export BORINGSSL_SRC=$BUILD/src/boringssl
 unset CHAINFUZZ_BUILD_DIR CHAINFUZZ_WORK_DIR CHAINFUZZ_CRASHES_DIR FUZZ_SECONDS TARGETS ENGINE
 
-# 1. make fuzz with its default budget.
+# 1. make fuzz with its default budget: it finds the bug and triages it.
 t0=$(date +%s)
 (cd "$tree" && timeout -k 10 900 make fuzz TARGETS=hostname_planted) >"$tmp/fuzz.log" 2>&1
 rc=$?
 t1=$(date +%s)
-artifact=$(find "$tree/crashes/hostname_planted" -type f -name 'crash-*' 2>/dev/null | head -n 1)
+report=$(find "$tree/crashes/hostname_planted" -mindepth 2 -maxdepth 2 -name report.json 2>/dev/null | head -n 1)
 # make turns the script's exit 1 ("new artifacts") into its own 2.
-ok $([[ $rc != 0 && -n $artifact ]]; echo $?) \
-  "make fuzz finds the planted bug within the default budget (exit $rc, $((t1 - t0)) s incl. build)"
-[[ -n $artifact ]] || { sed 's/^/# /' "$tmp/fuzz.log" | tail -n 40; finish; }
-grep -q 'stack-buffer-overflow' "$tree/work/fuzz/libfuzzer/hostname_planted/log"
-ok $? "the fuzzer's report is the planted stack-buffer-overflow"
+ok $([[ $rc != 0 && -n $report ]]; echo $?) \
+  "make fuzz finds the planted bug within the default budget and triages it (exit $rc, $((t1 - t0)) s incl. build)"
+[[ -n $report ]] || { sed 's/^/# /' "$tmp/fuzz.log" | tail -n 40; finish; }
+grep -q '"Stack-buffer-overflow"' "$report"
+ok $? "its bucket's type is the planted Stack-buffer-overflow"
+bucket=$(dirname "$report")
+grep -q 'LLVMFuzzerTestOneInput' "$report" && [[ -s $bucket/reproducer ]]
+ok $? "the bucket has a reproducer and the planted frame in its state"
 
-# 2. make test fails on the artifact, and on nothing else.
+# 2. A new bucket is a known open bug: make test stays green.
 (cd "$tree" && CHAINFUZZ_SKIP_E2E=1 timeout -k 10 1800 make test) >"$tmp/test1.log" 2>&1
 rc=$?
-last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$tmp/test1.log" | tail -n 1)
-ok $([[ $rc != 0 ]]; echo $?) "make test fails with the artifact in crashes/ (exit $rc)"
-grep -q "^FAIL crashes/hostname_planted/crash-" "$tmp/test1.log"
-ok $? "the failing test names the artifact"
-ok $([[ $last =~ ^[0-9]+\ passed,\ 1\ failed$ ]]; echo $?) "exactly one failure: '$last'"
+ok $([[ $rc == 0 ]]; echo $?) "make test passes with the open bucket expected-failing (exit $rc: $(grep -E '^[0-9]+ passed' "$tmp/test1.log" | tail -n 1))"
 
-# 3. Fix the bug: the artifact now replays cleanly and make test passes.
-sed -i 's|memcpy(name, data + 2, data\[1\]); /\* PLANTED.*|memcpy(name, data + 2, data[1] < sizeof(name) ? data[1] : sizeof(name));|' \
-  "$tree/targets/hostname_planted.c"
+# 3. The raw artifact put in crashes/ untriaged, and the bucket claimed
+#    fixed while the bug is still there: each turns make test red.
+original=$(find "$bucket/originals" -type f | head -n 1)
+cp "$original" "$tree/crashes/hostname_planted/crash-untriaged"
+sed -i -E 's/"expected_failing":([[:space:]]*)true/"expected_failing":\1false/; s/"status":([[:space:]]*)"open"/"status":\1"fixed"/' "$report"
 (cd "$tree" && CHAINFUZZ_SKIP_E2E=1 timeout -k 10 1800 make test) >"$tmp/test2.log" 2>&1
 rc=$?
-ok $([[ $rc == 0 ]]; echo $?) "after the fix make test passes (exit $rc: $(grep -E '^[0-9]+ passed' "$tmp/test2.log" | tail -n 1))"
-grep -q "^PASS crashes/hostname_planted/crash-.*fixed" "$tmp/test2.log"
-ok $? "the artifact is reported fixed"
-[[ $failed == 0 ]] || { echo "# last make test output:"; tail -n 30 "$tmp/test1.log" | sed 's/^/# /'; }
+last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$tmp/test2.log" | tail -n 1)
+ok $([[ $rc != 0 ]]; echo $?) "make test fails with an untriaged artifact and a regressed bucket (exit $rc)"
+ok $([[ $last =~ ^[0-9]+\ passed,\ 2\ failed ]]; echo $?) "exactly those two failures: '$last'"
+grep -q 'crash-untriaged' "$tmp/test2.log"
+ok $? "the failure names the untriaged artifact"
+rm -f "$tree/crashes/hostname_planted/crash-untriaged"
+
+# 4. Fix the bug: the bucket replays cleanly and make test passes again.
+sed -i 's|memcpy(name, data + 2, data\[1\]); /\* PLANTED.*|memcpy(name, data + 2, data[1] < sizeof(name) ? data[1] : sizeof(name));|' \
+  "$tree/targets/hostname_planted.c"
+(cd "$tree" && CHAINFUZZ_SKIP_E2E=1 timeout -k 10 1800 make test) >"$tmp/test3.log" 2>&1
+rc=$?
+ok $([[ $rc == 0 ]]; echo $?) "after the fix make test passes (exit $rc: $(grep -E '^[0-9]+ passed' "$tmp/test3.log" | tail -n 1))"
+grep -qi "hostname_planted.*fixed" "$tmp/test3.log"
+ok $? "the bucket is reported fixed"
+[[ $failed == 0 ]] || { echo "# make test outputs:"; for f in "$tmp"/test*.log; do echo "# -- $f"; grep -vE '^PASS' "$f" | tail -n 25 | sed 's/^/# /'; done; }
 finish

@@ -6,8 +6,9 @@
 #   2. replay of every target's seed corpus, corpus/<target>/ (one test per
 #      target: the whole directory must replay without a crash, leak, UBSan
 #      report or timeout; an empty or missing corpus fails);
-#   3. replay of every file under crashes/<target>/ (one test per file: a
-#      crash that reproduces is a failure).
+#   3. `chainfuzz regress` over crashes/: one test per bucket (an open bucket
+#      that still fails is expected; one marked fixed that fails again, or a
+#      raw untriaged artifact, is a failure).
 # Closing line: "N passed, N failed". Exit 1 if anything failed.
 #
 # Environment: CHAINFUZZ_CRASHES_DIR (default crashes/), CHAINFUZZ_SKIP_E2E=1
@@ -102,25 +103,15 @@ for d in corpus/*/; do
   grep -qx -- "$d" <<<"$TARGET_LIST" || fail "corpus/$d: no target named '$d' (targets/$d.c)"
 done
 
-echo "== replay crashes/"
+echo "== regress crashes/ (chainfuzz regress)"
+# One TAP line per bucket: an open bucket still failing is expected (xfail,
+# ok); a bucket marked fixed that fails again, a changed crash, or a raw
+# untriaged artifact is "not ok".
 if [[ -d $CRASHES ]]; then
-  for d in "$CRASHES"/*/; do
-    [[ -d $d ]] || continue
-    t=$(basename "$d")
-    if ! grep -qx -- "$t" <<<"$TARGET_LIST"; then
-      fail "$CRASHES/$t: no target named '$t'"
-      continue
-    fi
-    while IFS= read -r -d '' f; do
-      rel=${f#"$CRASHES"/}
-      log=$LOGS/crash-$(printf '%s' "$rel" | tr '/' '_').log
-      if timeout -k 10 "$TIMEOUT" "$REPLAY/bin/$t" -timeout=25 "$f" >"$log" 2>&1; then
-        pass "crashes/$rel: fixed (replays cleanly)"
-      else
-        fail "crashes/$rel: still fails" "$log"
-      fi
-    done < <(find "$d" -type f ! -name '.*' -print0 | sort -z)
-  done
+  run_tap "chainfuzz regress" "$LOGS/regress.log" \
+    env CHAINFUZZ_BUILD_DIR="$BUILD" "$REPLAY/bin/chainfuzz" regress --dir "$CRASHES"
+  # Every bucket's status is worth seeing, not only the failures.
+  grep -E '^(ok|not ok) [0-9]+' "$LOGS/regress.log" | sed 's/^/  regress: /'
 fi
 
 echo

@@ -1,0 +1,1013 @@
+/* triage.c — `chainfuzz triage`: reproduce each crash artifact N times,
+ * classify it, put it in a bucket of crashes/<target>/ (new, or joined by
+ * crash state), minimise the first reproducer of a new bucket, write
+ * report.json / report.txt and one SARIF file for the run, and print a
+ * table of the buckets touched. Everything written goes through a
+ * temporary name and a rename; SIGINT/SIGTERM abandon the current artifact
+ * and exit 130 with crashes/ consistent, and the next run skips artifacts
+ * already stored (by content SHA-1). */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "classify.h"
+#include "cli.h"
+#include "minimize.h"
+#include "report.h"
+#include "run.h"
+#include "store.h"
+
+#define DEFAULT_RUNS 3
+#define DEFAULT_TIMEOUT 25
+#define DEFAULT_RSS_MB 2560
+#define DEFAULT_MIN_RUNS 500
+#define DEFAULT_MIN_SECS 30
+
+int cf_parse_u32_arg(unsigned *out, const char *cmd, const char *option,
+                     const char *value, unsigned min, unsigned max) {
+  char *end;
+  unsigned long v;
+  errno = 0;
+  v = strtoul(value, &end, 10);
+  if (value[0] < '0' || value[0] > '9' || *end != '\0' || errno != 0 ||
+      v < min || v > max) {
+    fprintf(stderr, "chainfuzz %s: %s needs a whole number from %u to %u, "
+            "not '%s'\n", cmd, option, min, max, value);
+    return 0;
+  }
+  *out = (unsigned)v;
+  return 1;
+}
+
+static void usage(FILE *out) {
+  fprintf(out,
+"usage: chainfuzz triage [options] [TARGET] ARTIFACT|DIR...\n"
+"       chainfuzz triage [options] --target BIN ARTIFACT|DIR...\n"
+"\n"
+"Reproduces each crash artifact with the target's replay build, classifies\n"
+"the crash (type, access, crash state from the top frames, severity, or the\n"
+"chainfuzz FINDING line), and files it into a bucket:\n"
+"  OUT/<target>/<bucket>/reproducer          minimised input\n"
+"  OUT/<target>/<bucket>/originals/<sha1>    every artifact, named by content\n"
+"  OUT/<target>/<bucket>/report.json, report.txt\n"
+"  OUT/<target>/no-repro/originals/<sha1>    artifacts that never crashed\n"
+"  OUT/triage.sarif                          this run's buckets, SARIF 2.1.0\n"
+"Same target + type + crash state = same bucket (near-identical states are\n"
+"folded). A bucket id is the first 12 hex digits of SHA-256 over\n"
+"\"target\\ntype\\nstate\". Runs accumulate: an artifact whose content is\n"
+"already stored is skipped; a new one joins its bucket (count, last_seen).\n"
+"A new bucket is 'expected failing': `chainfuzz regress` (make test) keeps\n"
+"passing while it fails and reports when it is fixed.\n"
+"\n"
+"ARTIFACT is any file: libFuzzer's crash-/leak-/timeout-/oom-/slow-unit-\n"
+"files, AFL++'s crashes/id:* and hangs/id:* (give the crashes/ or hangs/\n"
+"directory, or the AFL++ output directory), an OSS-Fuzz testcase. Directories\n"
+"are walked; names starting with '.' and README.txt are skipped. Raw\n"
+"artifacts lying in OUT/<target>/ (where make fuzz puts them) are removed\n"
+"once stored in a bucket.\n"
+"\n"
+"TARGET is a target name: its binary is BIN_DIR/TARGET. Without TARGET or\n"
+"--target, each artifact's target is the nearest directory above it named\n"
+"like a built target (crashes/<target>/..., work/fuzz/afl/<target>/...).\n"
+"\n"
+"Options:\n"
+"  --target BIN        run this libFuzzer-compatible binary; the target name\n"
+"                      is its file name ([A-Za-z0-9_-])\n"
+"  --out DIR           bucket directory (default: $CHAINFUZZ_CRASHES_DIR or\n"
+"                      <repo>/crashes)\n"
+"  --bin-dir DIR       where target binaries are (default: <build>/replay/bin)\n"
+"  --runs N            reproduce each artifact N times (default %d); flaky =\n"
+"                      not all N runs give the same type and state\n"
+"  --timeout SECS      per-run limit passed as -timeout= (default %d)\n"
+"  --rss-limit-mb N    memory limit passed as -rss_limit_mb= (default %d)\n"
+"  --no-minimize       keep the first artifact as the reproducer\n"
+"  --minimize-runs N   at most N target runs to minimise (default %d)\n"
+"  --minimize-time S   at most S seconds to minimise (default %d)\n"
+"  -h, --help          this help\n"
+"\n"
+"Minimising: a libFuzzer binary minimises with -minimize_crash=1, any other\n"
+"binary by delta debugging over bytes; a candidate is kept only if it lands\n"
+"in the same bucket. Timeouts and out-of-memory crashes are not minimised.\n"
+"\n"
+"Exit status: 0 nothing new (every artifact known, joined an open bucket or\n"
+"did not reproduce); 1 a new bucket, a fixed bug that crashes again, or an\n"
+"artifact that could not be read or stored; 2 usage or environment error\n"
+"(no target binary, no repository); 130 interrupted (OUT stays consistent;\n"
+"run again to resume).\n"
+"\n"
+"Example:\n"
+"  chainfuzz triage chain_verify crashes/chain_verify/\n"
+"  chainfuzz triage --target ./my_fuzzer --out /tmp/crashes crash-1234\n",
+          DEFAULT_RUNS, DEFAULT_TIMEOUT, DEFAULT_RSS_MB, DEFAULT_MIN_RUNS,
+          DEFAULT_MIN_SECS);
+}
+
+/* One artifact to triage. */
+struct artifact {
+  char *path;
+  int target; /* index into targets */
+};
+
+/* One target taking part in this run. */
+struct tgt {
+  struct cf_target t;
+  struct cf_store store;
+  int loaded;
+};
+
+/* A bucket touched by this run, for the table and SARIF. */
+struct touched {
+  struct cf_bucket *b;
+  int tgt;
+  int rank; /* 3 new, 2 regressed, 1 existing, 0 known */
+};
+
+struct triage {
+  struct cf_paths paths;
+  int have_root;
+  char out_dir[PATH_MAX];
+  char bin_dir[PATH_MAX];
+  char work_dir[PATH_MAX];
+  unsigned runs, timeout, rss, min_runs, min_secs;
+  int minimize;
+  struct tgt *tgts;
+  size_t num_tgts;
+  struct artifact *arts;
+  size_t num_arts;
+  struct touched *touched;
+  size_t num_touched;
+  size_t processed; /* artifacts finished (stored, known or failed) */
+  int errors;
+  int news;
+  int regressions;
+  int env_error;
+};
+
+static const char *kRankName[] = {"known", "existing", "REGRESSED", "new"};
+
+/* disp writes |path| for the user: relative to the working directory when
+ * under it. */
+static void disp(char *out, size_t out_len, const char *path) {
+  char cwd[PATH_MAX];
+  if (getcwd(cwd, sizeof(cwd)) != NULL) {
+    cf_display_path(out, out_len, cwd, path);
+  } else {
+    snprintf(out, out_len, "%s", path);
+  }
+}
+
+/* add_target returns the index of target |name| with binary |bin|. */
+static int add_target(struct triage *tr, const char *name, const char *bin) {
+  for (size_t i = 0; i < tr->num_tgts; i++) {
+    if (strcmp(tr->tgts[i].t.name, name) == 0) {
+      return (int)i;
+    }
+  }
+  char abs[PATH_MAX];
+  struct tgt *nv = realloc(tr->tgts, (tr->num_tgts + 1) * sizeof(*nv));
+  if (nv == NULL) {
+    return -1;
+  }
+  /* Absolute, so that report.json's reproduce command works from the root
+   * (it is made root-relative when the binary is in the repository). */
+  if (realpath(bin, abs) != NULL) {
+    bin = abs;
+  }
+  tr->tgts = nv;
+  memset(&nv[tr->num_tgts], 0, sizeof(nv[0]));
+  if (!cf_target_init(&nv[tr->num_tgts].t, bin, name, tr->timeout, tr->rss)) {
+    return -1;
+  }
+  return (int)tr->num_tgts++;
+}
+
+static int add_artifact(struct triage *tr, const char *path, int target) {
+  struct artifact *nv = realloc(tr->arts, (tr->num_arts + 1) * sizeof(*nv));
+  if (nv == NULL) {
+    return 0;
+  }
+  tr->arts = nv;
+  nv[tr->num_arts].path = strdup(path);
+  nv[tr->num_arts].target = target;
+  if (nv[tr->num_arts].path == NULL) {
+    return 0;
+  }
+  tr->num_arts++;
+  return 1;
+}
+
+/* infer_target finds the target of |path|: the nearest ancestor directory
+ * named like a target whose binary exists in bin_dir. -1: none. */
+static int infer_target(struct triage *tr, const char *path) {
+  char abs[PATH_MAX], dir[PATH_MAX], bin[PATH_MAX], why[PATH_MAX + 64];
+  snprintf(dir, sizeof(dir), "%s", path);
+  char *slash = strrchr(dir, '/');
+  if (slash == NULL) {
+    snprintf(dir, sizeof(dir), ".");
+  } else if (slash == dir) {
+    dir[1] = '\0';
+  } else {
+    *slash = '\0';
+  }
+  if (realpath(dir, abs) == NULL) {
+    return -1;
+  }
+  for (;;) {
+    char *base = strrchr(abs, '/');
+    if (base == NULL || base[1] == '\0') {
+      return -1;
+    }
+    base++;
+    if (cf_valid_target_name(base) &&
+        cf_path_join(bin, sizeof(bin), tr->bin_dir, base) &&
+        cf_target_check(bin, why, sizeof(why))) {
+      return add_target(tr, base, bin);
+    }
+    base[-1] = '\0';
+    if (abs[0] == '\0') {
+      return -1;
+    }
+  }
+}
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int same_file(const char *a, const char *b) {
+  struct stat sa, sb;
+  return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+         sa.st_ino == sb.st_ino;
+}
+
+/* walk adds the files under |dir| (sorted, recursively). */
+static int walk(struct triage *tr, const char *dir, int target, int depth) {
+  DIR *d;
+  struct dirent *e;
+  char **names = NULL;
+  size_t n = 0;
+  char p[PATH_MAX], shown[PATH_MAX];
+  int is_out_root = same_file(dir, tr->out_dir);
+  int afl_instance;
+
+  if (depth > 32) {
+    disp(shown, sizeof(shown), dir);
+    fprintf(stderr, "chainfuzz triage: %s: too deep, skipped\n", shown);
+    tr->errors++;
+    return 1;
+  }
+  /* A bucket directory of ours (report.json) is not input. */
+  if ((cf_path_join(p, sizeof(p), dir, "report.json") &&
+       access(p, F_OK) == 0) ||
+      (cf_path_join(p, sizeof(p), dir, "no-repro.json") &&
+       access(p, F_OK) == 0)) {
+    return 1;
+  }
+  afl_instance = cf_path_join(p, sizeof(p), dir, "fuzzer_stats") &&
+                 access(p, F_OK) == 0;
+  d = opendir(dir);
+  if (d == NULL) {
+    disp(shown, sizeof(shown), dir);
+    fprintf(stderr, "chainfuzz triage: %s: cannot read directory: %s\n",
+            shown, strerror(errno));
+    tr->errors++;
+    return 1;
+  }
+  while ((e = readdir(d)) != NULL) {
+    if (e->d_name[0] == '.' || strcmp(e->d_name, "README.txt") == 0) {
+      continue;
+    }
+    char **nv = realloc(names, (n + 1) * sizeof(char *));
+    if (nv == NULL || (nv[n] = strdup(e->d_name)) == NULL) {
+      free(nv != NULL ? nv : names);
+      closedir(d);
+      return 0;
+    }
+    names = nv;
+    n++;
+  }
+  closedir(d);
+  if (n > 1) {
+    qsort(names, n, sizeof(char *), cmp_str);
+  }
+  int ok = 1;
+  for (size_t i = 0; i < n && ok; i++) {
+    struct stat st;
+    if (!cf_path_join(p, sizeof(p), dir, names[i]) || lstat(p, &st) != 0) {
+      continue;
+    }
+    if (S_ISDIR(st.st_mode)) {
+      if (afl_instance && strcmp(names[i], "crashes") != 0 &&
+          strcmp(names[i], "hangs") != 0) {
+        continue; /* AFL++'s queue/ etc. are not artifacts */
+      }
+      if (strcmp(names[i], CF_NO_REPRO) == 0 ||
+          (depth > 0 && is_out_root)) {
+        continue;
+      }
+      ok = walk(tr, p, target, depth + 1);
+      continue;
+    }
+    if (is_out_root) {
+      continue; /* triage.sarif and the like: raw artifacts are one below */
+    }
+    if (S_ISLNK(st.st_mode) && stat(p, &st) != 0) {
+      disp(shown, sizeof(shown), p);
+      fprintf(stderr, "chainfuzz triage: %s: dangling symlink (%s)\n",
+              shown, strerror(errno));
+      tr->errors++;
+      continue;
+    }
+    if (S_ISDIR(st.st_mode)) {
+      continue; /* a symlink to a directory: not followed (loops) */
+    }
+    if (!S_ISREG(st.st_mode)) {
+      disp(shown, sizeof(shown), p);
+      fprintf(stderr, "chainfuzz triage: %s: not a regular file, skipped\n",
+              shown);
+      tr->errors++;
+      continue;
+    }
+    int t = target >= 0 ? target : infer_target(tr, p);
+    if (t < 0) {
+      disp(shown, sizeof(shown), p);
+      fprintf(stderr,
+              "chainfuzz triage: %s: cannot tell which target it is for (no "
+              "directory above it is named after a binary in %s); give the "
+              "target: chainfuzz triage TARGET %s\n",
+              shown, tr->bin_dir, shown);
+      tr->env_error = 1;
+      continue;
+    }
+    ok = add_artifact(tr, p, t);
+  }
+  for (size_t i = 0; i < n; i++) {
+    free(names[i]);
+  }
+  free(names);
+  return ok;
+}
+
+/* touch records that |b| was touched with |rank|. */
+static void touch(struct triage *tr, struct cf_bucket *b, int tgt, int rank) {
+  for (size_t i = 0; i < tr->num_touched; i++) {
+    if (tr->touched[i].b == b) {
+      if (rank > tr->touched[i].rank) {
+        tr->touched[i].rank = rank;
+      }
+      return;
+    }
+  }
+  struct touched *nv =
+      realloc(tr->touched, (tr->num_touched + 1) * sizeof(*nv));
+  if (nv == NULL) {
+    return;
+  }
+  tr->touched = nv;
+  nv[tr->num_touched].b = b;
+  nv[tr->num_touched].tgt = tgt;
+  nv[tr->num_touched].rank = rank;
+  tr->num_touched++;
+}
+
+/* remove_if_raw removes |path| if it is a raw artifact lying directly in
+ * OUT/<target>/ (it is now stored by content in a bucket). */
+static void remove_if_raw(const struct tgt *g, const char *path) {
+  char dir[PATH_MAX];
+  snprintf(dir, sizeof(dir), "%s", path);
+  char *slash = strrchr(dir, '/');
+  if (slash == NULL) {
+    snprintf(dir, sizeof(dir), ".");
+  } else {
+    *slash = '\0';
+  }
+  if (same_file(dir, g->store.dir)) {
+    unlink(path);
+  }
+}
+
+/* rel writes |path| relative to the repository root when it is under it. */
+static void rel(const struct triage *tr, char *out, size_t out_len,
+                const char *path) {
+  if (tr->have_root) {
+    cf_display_path(out, out_len, tr->paths.root, path);
+  } else {
+    snprintf(out, out_len, "%s", path);
+  }
+}
+
+/* fill_new fills a new bucket from the primary crash. */
+static int fill_new(const struct triage *tr, const struct tgt *g,
+                    struct cf_bucket *b, const struct cf_crash *c,
+                    const char *bucket_dir) {
+  char bin[PATH_MAX], repro[PATH_MAX], path[PATH_MAX];
+  const char *argv[2];
+
+  snprintf(b->target, sizeof(b->target), "%s", g->t.name);
+  if (c != NULL) {
+    if (!cf_bucket_set_crash(b, c)) {
+      return 0;
+    }
+    cf_bucket_id(b->bucket, g->t.name, c->type, c->state);
+    char dir[PATH_MAX];
+    if (!cf_path_join(dir, sizeof(dir), bucket_dir, b->bucket) ||
+        !cf_path_join(path, sizeof(path), dir, "reproducer")) {
+      return 0;
+    }
+    rel(tr, bin, sizeof(bin), g->t.bin);
+    rel(tr, repro, sizeof(repro), path);
+    argv[0] = bin;
+    argv[1] = repro;
+    if (!cf_bucket_set_argv(b, argv, 2)) {
+      return 0;
+    }
+    b->expected_failing = 1;
+  } else {
+    snprintf(b->bucket, sizeof(b->bucket), "%s", CF_NO_REPRO);
+    snprintf(b->type, sizeof(b->type), "%s", CF_TYPE_NO_REPRO);
+    snprintf(b->severity, sizeof(b->severity), "None");
+    snprintf(b->summary, sizeof(b->summary),
+             "artifacts that did not crash %s in any run", g->t.name);
+    snprintf(b->minimized, sizeof(b->minimized), "none: no reproducer");
+    b->expected_failing = 0;
+  }
+  cf_now_utc(b->first_seen);
+  snprintf(b->last_seen, sizeof(b->last_seen), "%s", b->first_seen);
+  b->timeout_secs = tr->timeout;
+  b->rss_limit_mb = tr->rss;
+  return 1;
+}
+
+/* crash_class_eq says whether two runs gave the same (type, state); a run
+ * that did not crash is its own class. */
+static int crash_class_eq(const struct cf_crash *a, const struct cf_crash *b) {
+  if (a->crashed != b->crashed) {
+    return 0;
+  }
+  if (!a->crashed) {
+    return 1;
+  }
+  return strcmp(a->type, b->type) == 0 && strcmp(a->state, b->state) == 0;
+}
+
+/* store_into joins |b| (existing) or creates it, with the original |data|.
+ * Returns 1 on success. */
+static int store_join(struct triage *tr, struct tgt *g, struct cf_bucket *b,
+                      const uint8_t *data, size_t len, const char *sha1) {
+  char dir[PATH_MAX], shown[PATH_MAX];
+  if (!cf_path_join(dir, sizeof(dir), g->store.dir, b->bucket) ||
+      !cf_bucket_join(b, dir, data, len, sha1)) {
+    disp(shown, sizeof(shown), dir);
+    fprintf(stderr, "chainfuzz triage: %s: cannot add the artifact: %s\n",
+            shown, strerror(errno));
+    tr->errors++;
+    return 0;
+  }
+  return 1;
+}
+
+/* triage_one triages artifact |idx|. Returns 1 when it is finished
+ * (stored, known, or reported as an error), 0 when it was abandoned
+ * (interrupt, environment error): then the run stops. */
+static int triage_one(struct triage *tr, size_t idx) {
+  struct artifact *a = &tr->arts[idx];
+  struct tgt *g = &tr->tgts[a->target];
+  char shown[PATH_MAX], input[PATH_MAX], sha1[CF_SHA1_HEX_LEN + 1];
+  uint8_t *data = NULL, *repro = NULL;
+  size_t len = 0, repro_len = 0;
+  struct cf_crash *runs = NULL;
+  struct cf_bucket *b = NULL, *nb = NULL;
+  size_t k = 0, best = 0, best_votes = 0;
+  int flaky = 0, ret = 1;
+
+  disp(shown, sizeof(shown), a->path);
+  fprintf(stderr, "triage: [%zu/%zu] %s: ", idx + 1, tr->num_arts, shown);
+  if (!cf_read_file(&data, &len, a->path, CF_MAX_ARTIFACT_LEN)) {
+    fprintf(stderr, "cannot read: %s\n",
+            errno == EINVAL ? "not a regular file" : strerror(errno));
+    tr->errors++;
+    return 1;
+  }
+  cf_sha1_hex(sha1, data, len);
+  b = cf_store_find_original(&g->store, sha1);
+  if (b != NULL) {
+    fprintf(stderr, "known (%s/%s), skipped\n", g->t.name, b->bucket);
+    touch(tr, b, a->target, 0);
+    remove_if_raw(g, a->path);
+    goto done;
+  }
+  /* Run a private copy: the artifact's name is never passed to the target
+   * (it could start with '-', or change under us). */
+  if (!cf_path_join(input, sizeof(input), tr->work_dir, "input") ||
+      !cf_write_file_atomic(input, data, len, 0600)) {
+    fprintf(stderr, "cannot write a work copy: %s\n", strerror(errno));
+    tr->env_error = 1;
+    ret = 0;
+    goto done;
+  }
+  runs = calloc(tr->runs, sizeof(*runs));
+  if (runs == NULL) {
+    fprintf(stderr, "out of memory\n");
+    tr->errors++;
+    goto done;
+  }
+  for (size_t i = 0; i < tr->runs; i++) {
+    struct cf_run_result r;
+    if (cf_interrupted) {
+      fprintf(stderr, "interrupted, abandoned\n");
+      ret = 0;
+      goto done;
+    }
+    if (!cf_target_run(&g->t, input, &r, &runs[i])) {
+      fprintf(stderr, "cannot run the target (internal error)\n");
+      tr->env_error = 1;
+      ret = 0;
+      goto done;
+    }
+    if (!r.spawned) {
+      fprintf(stderr, "cannot start %s: %s\n", g->t.bin,
+              strerror(r.spawn_errno));
+      cf_run_result_free(&r);
+      tr->env_error = 1;
+      ret = 0;
+      goto done;
+    }
+    cf_run_result_free(&r);
+    if (runs[i].crashed) {
+      k++;
+    }
+    if (!crash_class_eq(&runs[0], &runs[i])) {
+      flaky = 1;
+    }
+  }
+  if (cf_interrupted) {
+    fprintf(stderr, "interrupted, abandoned\n");
+    ret = 0;
+    goto done;
+  }
+  /* The primary crash: the (type, state) most runs gave. */
+  for (size_t i = 0; i < tr->runs; i++) {
+    size_t votes = 0;
+    if (!runs[i].crashed) {
+      continue;
+    }
+    for (size_t j = 0; j < tr->runs; j++) {
+      votes += crash_class_eq(&runs[i], &runs[j]);
+    }
+    if (votes > best_votes) {
+      best_votes = votes;
+      best = i;
+    }
+  }
+
+  if (k == 0) {
+    for (size_t i = 0; i < g->store.num_buckets && b == NULL; i++) {
+      if (strcmp(g->store.buckets[i]->bucket, CF_NO_REPRO) == 0) {
+        b = g->store.buckets[i];
+      }
+    }
+    fprintf(stderr, "did not crash in %u runs -> %s/%s\n", tr->runs,
+            g->t.name, CF_NO_REPRO);
+    if (b != NULL) {
+      if (store_join(tr, g, b, data, len, sha1)) {
+        touch(tr, b, a->target, 1);
+        remove_if_raw(g, a->path);
+      }
+      goto done;
+    }
+    nb = cf_bucket_new();
+    if (nb == NULL || !fill_new(tr, g, nb, NULL, g->store.dir) ||
+        !cf_bucket_add_original(nb, sha1)) {
+      tr->errors++;
+      goto done;
+    }
+    nb->reproduced_n = tr->runs;
+    nb->original_size = len;
+  } else {
+    const struct cf_crash *c = &runs[best];
+    char summary[512];
+    cf_report_summary(summary, sizeof(summary), c);
+    fprintf(stderr, "%s (%zu/%u runs%s)", summary, k, tr->runs,
+            flaky ? ", flaky" : "");
+    b = cf_store_match(&g->store, c);
+    if (b != NULL) {
+      fprintf(stderr, " -> %s/%s%s\n", g->t.name, b->bucket,
+              b->fixed ? " (marked fixed: REGRESSED)" : "");
+      if (store_join(tr, g, b, data, len, sha1)) {
+        if (flaky && !b->flaky) {
+          b->flaky = 1;
+          char dir[PATH_MAX];
+          if (cf_path_join(dir, sizeof(dir), g->store.dir, b->bucket)) {
+            cf_bucket_write_reports(b, dir);
+          }
+        }
+        if (b->fixed) {
+          tr->regressions++;
+        }
+        touch(tr, b, a->target, b->fixed ? 2 : 1);
+        remove_if_raw(g, a->path);
+      }
+      goto done;
+    }
+    nb = cf_bucket_new();
+    if (nb == NULL || !fill_new(tr, g, nb, c, g->store.dir) ||
+        !cf_bucket_add_original(nb, sha1)) {
+      fprintf(stderr, "\n");
+      tr->errors++;
+      goto done;
+    }
+    nb->flaky = flaky;
+    nb->reproduced_k = (uint32_t)k;
+    nb->reproduced_n = tr->runs;
+    nb->original_size = len;
+    fprintf(stderr, " -> new bucket %s/%s", g->t.name, nb->bucket);
+    if (tr->minimize && !flaky) {
+      struct cf_min_opts mo = {tr->min_runs, tr->min_secs, tr->work_dir};
+      if (!cf_minimize(&repro, &repro_len, nb->minimized,
+                       sizeof(nb->minimized), &g->t, c, data, len, &mo)) {
+        repro = NULL;
+      }
+      if (cf_interrupted) {
+        /* A partial minimisation is still a verified reproducer; storing it
+         * finishes this artifact cleanly. */
+        fprintf(stderr, " (minimisation interrupted)");
+      }
+    } else {
+      snprintf(nb->minimized, sizeof(nb->minimized), "none: %s",
+               flaky ? "flaky crash" : "--no-minimize");
+    }
+    if (repro == NULL) {
+      repro = malloc(len + 1);
+      if (repro == NULL) {
+        tr->errors++;
+        goto done;
+      }
+      memcpy(repro, data, len);
+      repro_len = len;
+      if (nb->minimized[0] == '\0' || strncmp(nb->minimized, "none", 4) != 0) {
+        snprintf(nb->minimized, sizeof(nb->minimized), "none: failed");
+      }
+    }
+    nb->reproducer_size = repro_len;
+    fprintf(stderr, ", reproducer %zu -> %zu bytes (%s)\n", len, repro_len,
+            nb->minimized);
+  }
+
+  /* A new bucket (or the first no-repro artifact). */
+  if (!cf_bucket_create(nb, g->store.dir, k > 0 ? repro : NULL, repro_len,
+                        data, len, sha1)) {
+    disp(shown, sizeof(shown), g->store.dir);
+    fprintf(stderr,
+            "chainfuzz triage: %s/%s: cannot create the bucket: %s (the "
+            "artifact stays where it is)\n",
+            shown, nb->bucket, strerror(errno));
+    tr->errors++;
+    goto done;
+  }
+  if (!cf_store_add(&g->store, nb)) {
+    tr->errors++;
+    goto done;
+  }
+  b = nb;
+  nb = NULL;
+  if (k > 0) {
+    tr->news++; /* (a new no-repro entry is no finding) */
+  }
+  touch(tr, b, a->target, 3);
+  remove_if_raw(g, a->path);
+
+done:
+  cf_bucket_free(nb);
+  free(runs);
+  free(data);
+  free(repro);
+  return ret;
+}
+
+/* write_sarif writes OUT/triage.sarif for the buckets touched. */
+static void write_sarif(struct triage *tr) {
+  json_t *sarif = cf_sarif_new();
+  char path[PATH_MAX], shown[PATH_MAX];
+  int ok = sarif != NULL;
+  for (size_t i = 0; ok && i < tr->num_touched; i++) {
+    const struct cf_bucket *b = tr->touched[i].b;
+    char bdir[PATH_MAX], brel[PATH_MAX];
+    if (strcmp(b->bucket, CF_NO_REPRO) == 0) {
+      continue;
+    }
+    if (!cf_path_join(bdir, sizeof(bdir), tr->tgts[tr->touched[i].tgt].store.dir,
+                      b->bucket)) {
+      continue;
+    }
+    rel(tr, brel, sizeof(brel), bdir);
+    ok = cf_sarif_add(sarif, b, brel, tr->have_root ? tr->paths.root : "");
+  }
+  ok = ok && cf_path_join(path, sizeof(path), tr->out_dir, "triage.sarif") &&
+       cf_sarif_write(sarif, path);
+  if (!ok) {
+    fprintf(stderr, "chainfuzz triage: cannot write %s/triage.sarif: %s\n",
+            tr->out_dir, strerror(errno));
+    tr->errors++;
+  } else {
+    disp(shown, sizeof(shown), path);
+    fprintf(stderr, "triage: SARIF: %s\n", shown);
+  }
+  json_decref(sarif);
+}
+
+static int cmp_touched(const void *va, const void *vb) {
+  const struct touched *a = va, *b = vb;
+  int c = strcmp(a->b->target, b->b->target);
+  return c != 0 ? c : strcmp(a->b->bucket, b->b->bucket);
+}
+
+static void print_table(struct triage *tr) {
+  char shown[PATH_MAX];
+  if (tr->num_touched > 1) {
+    qsort(tr->touched, tr->num_touched, sizeof(*tr->touched), cmp_touched);
+  }
+  printf("\n");
+  cf_table_header(stdout);
+  for (size_t i = 0; i < tr->num_touched; i++) {
+    cf_table_row(stdout, tr->touched[i].b, kRankName[tr->touched[i].rank]);
+  }
+  disp(shown, sizeof(shown), tr->out_dir);
+  printf("\n%zu of %zu artifact%s, %zu bucket%s (%d new), %d error%s; "
+         "reports in %s/<target>/<bucket>/report.txt\n",
+         tr->processed, tr->num_arts, tr->num_arts == 1 ? "" : "s",
+         tr->num_touched,
+         tr->num_touched == 1 ? "" : "s", tr->news, tr->errors,
+         tr->errors == 1 ? "" : "s", shown);
+  fflush(stdout);
+}
+
+static void triage_free(struct triage *tr) {
+  for (size_t i = 0; i < tr->num_tgts; i++) {
+    cf_store_free(&tr->tgts[i].store);
+  }
+  free(tr->tgts);
+  for (size_t i = 0; i < tr->num_arts; i++) {
+    free(tr->arts[i].path);
+  }
+  free(tr->arts);
+  free(tr->touched);
+  if (tr->work_dir[0] != '\0') {
+    cf_remove_tree(tr->work_dir);
+  }
+}
+
+int cf_cmd_triage(int argc, char **argv) {
+  static const struct option kOpts[] = {
+      {"target", required_argument, NULL, 't'},
+      {"out", required_argument, NULL, 'o'},
+      {"bin-dir", required_argument, NULL, 'B'},
+      {"runs", required_argument, NULL, 'r'},
+      {"timeout", required_argument, NULL, 'T'},
+      {"rss-limit-mb", required_argument, NULL, 'm'},
+      {"no-minimize", no_argument, NULL, 'n'},
+      {"minimize-runs", required_argument, NULL, 'R'},
+      {"minimize-time", required_argument, NULL, 'S'},
+      {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0},
+  };
+  struct triage tr;
+  const char *target_bin = NULL, *out = NULL, *bin_dir = NULL;
+  char err[PATH_MAX + 256], why[PATH_MAX + 64];
+  int c, status = CF_EXIT_OK, lock_fd = -1, explicit_target = -1, first;
+
+  memset(&tr, 0, sizeof(tr));
+  tr.runs = DEFAULT_RUNS;
+  tr.timeout = DEFAULT_TIMEOUT;
+  tr.rss = DEFAULT_RSS_MB;
+  tr.min_runs = DEFAULT_MIN_RUNS;
+  tr.min_secs = DEFAULT_MIN_SECS;
+  tr.minimize = 1;
+  optind = 1;
+  opterr = 0;
+  /* GNU getopt permutes: options may follow operands; "--" ends them. */
+  while ((c = getopt_long(argc, argv, "h", kOpts, NULL)) != -1) {
+    int ok = 1;
+    switch (c) {
+      case 't': target_bin = optarg; break;
+      case 'o': out = optarg; break;
+      case 'B': bin_dir = optarg; break;
+      case 'r':
+        ok = cf_parse_u32_arg(&tr.runs, "triage", "--runs", optarg, 1, 100);
+        break;
+      case 'T':
+        ok = cf_parse_u32_arg(&tr.timeout, "triage", "--timeout", optarg, 1,
+                              86400);
+        break;
+      case 'm':
+        ok = cf_parse_u32_arg(&tr.rss, "triage", "--rss-limit-mb", optarg, 0,
+                              1u << 20);
+        break;
+      case 'n': tr.minimize = 0; break;
+      case 'R':
+        ok = cf_parse_u32_arg(&tr.min_runs, "triage", "--minimize-runs",
+                              optarg, 1, 1000000);
+        break;
+      case 'S':
+        ok = cf_parse_u32_arg(&tr.min_secs, "triage", "--minimize-time",
+                              optarg, 1, 86400);
+        break;
+      case 'h': usage(stdout); return CF_EXIT_OK;
+      default:
+        fprintf(stderr, "chainfuzz triage: unknown option or missing value: "
+                "%s\nRun 'chainfuzz triage --help' for the options.\n",
+                argv[optind - 1]);
+        return CF_EXIT_USAGE;
+    }
+    if (!ok) {
+      return CF_EXIT_USAGE;
+    }
+  }
+  first = optind;
+
+  tr.have_root = cf_paths_init(&tr.paths, err, sizeof(err));
+  if (!tr.have_root &&
+      (out == NULL || (target_bin == NULL && bin_dir == NULL))) {
+    fprintf(stderr, "chainfuzz triage: %s (or give --out DIR and --target "
+            "BIN)\n", err);
+    return CF_EXIT_USAGE;
+  }
+  if (bin_dir != NULL) {
+    snprintf(tr.bin_dir, sizeof(tr.bin_dir), "%s", bin_dir);
+  } else if (tr.have_root) {
+    snprintf(tr.bin_dir, sizeof(tr.bin_dir), "%s/replay/bin", tr.paths.build);
+  }
+  snprintf(tr.out_dir, sizeof(tr.out_dir), "%s",
+           out != NULL ? out : tr.paths.crashes);
+
+  /* The target: --target BIN, or a first operand naming a built target. */
+  if (target_bin != NULL) {
+    const char *base = strrchr(target_bin, '/');
+    base = base != NULL ? base + 1 : target_bin;
+    if (!cf_target_check(target_bin, why, sizeof(why))) {
+      fprintf(stderr, "chainfuzz triage: target binary %s; build it (for our "
+              "targets: ./build.sh --flavor replay) or fix --target\n", why);
+      return CF_EXIT_USAGE;
+    }
+    if (!cf_valid_target_name(base)) {
+      fprintf(stderr, "chainfuzz triage: --target %s: the file name '%s' is "
+              "the target name and may only hold [A-Za-z0-9_-]; copy or link "
+              "the binary under such a name\n", target_bin, base);
+      return CF_EXIT_USAGE;
+    }
+    explicit_target = add_target(&tr, base, target_bin);
+    if (explicit_target < 0) {
+      fprintf(stderr, "chainfuzz triage: out of memory\n");
+      triage_free(&tr);
+      return CF_EXIT_USAGE;
+    }
+  } else if (first < argc && cf_valid_target_name(argv[first])) {
+    char bin[PATH_MAX];
+    struct stat st;
+    int is_path = stat(argv[first], &st) == 0;
+    int have_bin = tr.bin_dir[0] != '\0' &&
+                   cf_path_join(bin, sizeof(bin), tr.bin_dir, argv[first]) &&
+                   access(bin, F_OK) == 0;
+    if (have_bin || !is_path) {
+      snprintf(why, sizeof(why), "no binary directory");
+      if (tr.bin_dir[0] == '\0' ||
+          !cf_path_join(bin, sizeof(bin), tr.bin_dir, argv[first]) ||
+          !cf_target_check(bin, why, sizeof(why))) {
+        fprintf(stderr, "chainfuzz triage: no usable binary for target '%s' "
+                "(%s); build it with ./build.sh --flavor replay, or give a "
+                "binary with --target BIN\n", argv[first], why);
+        triage_free(&tr);
+        return CF_EXIT_USAGE;
+      }
+      explicit_target = add_target(&tr, argv[first], bin);
+      if (explicit_target < 0) {
+        fprintf(stderr, "chainfuzz triage: out of memory\n");
+        triage_free(&tr);
+        return CF_EXIT_USAGE;
+      }
+      first++;
+    }
+  }
+  if (first >= argc) {
+    fprintf(stderr, "chainfuzz triage: no artifact given\nRun 'chainfuzz "
+            "triage --help' for the usage.\n");
+    triage_free(&tr);
+    return CF_EXIT_USAGE;
+  }
+  if (!cf_mkdir_p(tr.out_dir) || realpath(tr.out_dir, err) == NULL) {
+    fprintf(stderr, "chainfuzz triage: cannot create the output directory "
+            "%s: %s\n", tr.out_dir, strerror(errno));
+    triage_free(&tr);
+    return CF_EXIT_USAGE;
+  }
+  snprintf(tr.out_dir, sizeof(tr.out_dir), "%s", err);
+
+  /* Collect the artifacts (nothing is written yet). */
+  for (int i = first; i < argc; i++) {
+    struct stat st;
+    char shown[PATH_MAX];
+    disp(shown, sizeof(shown), argv[i]);
+    if (stat(argv[i], &st) != 0) {
+      fprintf(stderr, "chainfuzz triage: %s: %s\n", shown, strerror(errno));
+      tr.errors++;
+      continue;
+    }
+    if (S_ISDIR(st.st_mode)) {
+      if (!walk(&tr, argv[i], explicit_target, 0)) {
+        fprintf(stderr, "chainfuzz triage: out of memory\n");
+        tr.env_error = 1;
+      }
+      continue;
+    }
+    int t = explicit_target >= 0 ? explicit_target
+                                 : infer_target(&tr, argv[i]);
+    if (t < 0) {
+      fprintf(stderr,
+              "chainfuzz triage: %s: cannot tell which target it is for; "
+              "give the target: chainfuzz triage TARGET %s (or --target "
+              "BIN)\n", shown, shown);
+      tr.env_error = 1;
+      continue;
+    }
+    if (!add_artifact(&tr, argv[i], t)) {
+      tr.env_error = 1;
+    }
+  }
+  if (tr.env_error) {
+    triage_free(&tr);
+    return CF_EXIT_USAGE;
+  }
+  if (tr.num_arts == 0) {
+    fprintf(stderr, "triage: no artifact files found\n");
+    triage_free(&tr);
+    return tr.errors ? CF_EXIT_FAIL : CF_EXIT_OK;
+  }
+
+  /* A private work directory, the lock, the stores. */
+  {
+    const char *tmp = getenv("TMPDIR");
+    snprintf(tr.work_dir, sizeof(tr.work_dir), "%s/chainfuzz-triage-XXXXXX",
+             tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp");
+    if (mkdtemp(tr.work_dir) == NULL) {
+      fprintf(stderr, "chainfuzz triage: cannot create a work directory "
+              "(%s): %s; set TMPDIR\n", tr.work_dir, strerror(errno));
+      tr.work_dir[0] = '\0';
+      triage_free(&tr);
+      return CF_EXIT_USAGE;
+    }
+  }
+  cf_install_interrupt_handlers();
+  lock_fd = cf_lock_dir(tr.out_dir);
+  if (lock_fd < 0) {
+    fprintf(stderr, "chainfuzz triage: cannot lock %s/.lock: %s\n",
+            tr.out_dir, strerror(errno));
+    triage_free(&tr);
+    return cf_interrupted ? CF_EXIT_INTERRUPTED : CF_EXIT_USAGE;
+  }
+  for (size_t i = 0; i < tr.num_tgts; i++) {
+    struct tgt *g = &tr.tgts[i];
+    if (!cf_store_load(&g->store, tr.out_dir, g->t.name, 1, err,
+                       sizeof(err))) {
+      fprintf(stderr, "chainfuzz triage: %s\n", err);
+      close(lock_fd);
+      triage_free(&tr);
+      return CF_EXIT_USAGE;
+    }
+    for (size_t j = 0; j < g->store.num_broken; j++) {
+      fprintf(stderr, "chainfuzz triage: warning: %s/%s (left alone)\n",
+              g->t.name, g->store.broken[j]);
+    }
+    fprintf(stderr, "triage: %s: %s (%s), %zu bucket%s so far\n", g->t.name,
+            g->t.bin, g->t.libfuzzer ? "libFuzzer" : "not libFuzzer",
+            g->store.num_buckets, g->store.num_buckets == 1 ? "" : "s");
+  }
+
+  for (size_t i = 0; i < tr.num_arts; i++) {
+    if (!triage_one(&tr, i)) {
+      break;
+    }
+    tr.processed++;
+    if (cf_interrupted) {
+      break;
+    }
+  }
+  write_sarif(&tr);
+  print_table(&tr);
+  close(lock_fd);
+
+  if (cf_interrupted) {
+    fprintf(stderr, "triage: interrupted; %s is consistent, run the same "
+            "command again to resume\n", tr.out_dir);
+    status = CF_EXIT_INTERRUPTED;
+  } else if (tr.env_error) {
+    status = CF_EXIT_USAGE;
+  } else if (tr.errors > 0 || tr.news > 0 || tr.regressions > 0) {
+    status = CF_EXIT_FAIL;
+  }
+  triage_free(&tr);
+  return status;
+}
