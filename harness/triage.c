@@ -82,7 +82,9 @@ static void usage(FILE *out) {
 "                      <repo>/crashes)\n"
 "  --bin-dir DIR       where target binaries are (default: <build>/replay/bin)\n"
 "  --runs N            reproduce each artifact N times (default %d); flaky =\n"
-"                      not all N runs give the same type and state\n"
+"                      not all N runs give the same type and state. An\n"
+"                      artifact whose first run lands exactly in a known,\n"
+"                      non-flaky bucket is not run again\n"
 "  --timeout SECS      per-run limit passed as -timeout= (default %d)\n"
 "  --rss-limit-mb N    memory limit passed as -rss_limit_mb= (default %d)\n"
 "  --no-minimize       keep the first artifact as the reproducer\n"
@@ -516,7 +518,13 @@ static int triage_one(struct triage *tr, size_t idx) {
     tr->errors++;
     goto done;
   }
-  for (size_t i = 0; i < tr->runs; i++) {
+  /* n_runs: how many runs this artifact gets. All tr->runs for a new crash,
+   * but one run settles an artifact whose first run lands exactly (same
+   * type and state) in an existing bucket that is neither flaky nor
+   * no-repro: the bucket's first artifact already measured flakiness, and
+   * re-running every duplicate was most of triage's time. */
+  unsigned n_runs = tr->runs;
+  for (size_t i = 0; i < n_runs; i++) {
     struct cf_run_result r;
     if (cf_interrupted) {
       fprintf(stderr, "interrupted, abandoned\n");
@@ -544,6 +552,14 @@ static int triage_one(struct triage *tr, size_t idx) {
     if (!crash_class_eq(&runs[0], &runs[i])) {
       flaky = 1;
     }
+    if (i == 0 && runs[0].crashed) {
+      const struct cf_bucket *known = cf_store_match(&g->store, &runs[0]);
+      if (known != NULL && !known->flaky &&
+          strcmp(known->type, runs[0].type) == 0 &&
+          strcmp(known->state, runs[0].state) == 0) {
+        n_runs = 1;
+      }
+    }
   }
   if (cf_interrupted) {
     fprintf(stderr, "interrupted, abandoned\n");
@@ -551,12 +567,12 @@ static int triage_one(struct triage *tr, size_t idx) {
     goto done;
   }
   /* The primary crash: the (type, state) most runs gave. */
-  for (size_t i = 0; i < tr->runs; i++) {
+  for (size_t i = 0; i < n_runs; i++) {
     size_t votes = 0;
     if (!runs[i].crashed) {
       continue;
     }
-    for (size_t j = 0; j < tr->runs; j++) {
+    for (size_t j = 0; j < n_runs; j++) {
       votes += crash_class_eq(&runs[i], &runs[j]);
     }
     if (votes > best_votes) {
@@ -571,7 +587,7 @@ static int triage_one(struct triage *tr, size_t idx) {
         b = g->store.buckets[i];
       }
     }
-    fprintf(stderr, "did not crash in %u runs -> %s/%s\n", tr->runs,
+    fprintf(stderr, "did not crash in %u runs -> %s/%s\n", n_runs,
             g->t.name, CF_NO_REPRO);
     if (b != NULL) {
       if (store_join(tr, g, b, data, len, sha1)) {
@@ -586,13 +602,13 @@ static int triage_one(struct triage *tr, size_t idx) {
       tr->errors++;
       goto done;
     }
-    nb->reproduced_n = tr->runs;
+    nb->reproduced_n = n_runs;
     nb->original_size = len;
   } else {
     const struct cf_crash *c = &runs[best];
     char summary[512];
     cf_report_summary(summary, sizeof(summary), c);
-    fprintf(stderr, "%s (%zu/%u runs%s)", summary, k, tr->runs,
+    fprintf(stderr, "%s (%zu/%u runs%s)", summary, k, n_runs,
             flaky ? ", flaky" : "");
     b = cf_store_match(&g->store, c);
     if (b != NULL) {
@@ -623,7 +639,7 @@ static int triage_one(struct triage *tr, size_t idx) {
     }
     nb->flaky = flaky;
     nb->reproduced_k = (uint32_t)k;
-    nb->reproduced_n = tr->runs;
+    nb->reproduced_n = n_runs;
     nb->original_size = len;
     fprintf(stderr, " -> new bucket %s/%s", g->t.name, nb->bucket);
     if (tr->minimize && !flaky) {
