@@ -13,7 +13,7 @@
  * Every file is named by the SHA-1 of its content and written atomically
  * (temp file in the same directory, fsync, rename). Exit 0 on success, 1 on
  * a generation or write error, 2 on a usage error. */
-#define _POSIX_C_SOURCE 200809L /* mkstemp, fsync, fchmod, inet_pton */
+#define _POSIX_C_SOURCE 200809L /* inet_pton */
 
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -31,6 +31,7 @@
 
 #include "certgen.h"
 #include "chainfuzz/case.h"
+#include "chainfuzz/fileio.h"
 #include "seeds.h"
 
 static const char kUsage[] =
@@ -76,34 +77,16 @@ static int is_seed_name(const char *name) {
          strspn(name, "0123456789abcdef") == n;
 }
 
-/* write_atomic writes |len| bytes to DIR/NAME through a temp file in DIR. */
+/* write_atomic writes |len| bytes to DIR/NAME (cf_write_file_atomic). */
 static int write_atomic(const char *dir, const char *name, const uint8_t *data,
                         size_t len) {
-  char tmp[4096], path[4096];
-  snprintf(tmp, sizeof(tmp), "%s/.seedgen.XXXXXX", dir);
-  snprintf(path, sizeof(path), "%s/%s", dir, name);
-  int fd = mkstemp(tmp);
-  if (fd < 0) {
-    fprintf(stderr, "seedgen: cannot create a file in %s: %s\n", dir,
-            strerror(errno));
+  char path[4096];
+  if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path)) {
+    fprintf(stderr, "seedgen: path too long: %s/%s\n", dir, name);
     return 0;
   }
-  size_t off = 0;
-  while (off < len) {
-    ssize_t n = write(fd, data + off, len - off);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n <= 0) {
-      break;
-    }
-    off += (size_t)n;
-  }
-  int ok = off == len && fchmod(fd, 0644) == 0 && fsync(fd) == 0;
-  ok = close(fd) == 0 && ok;
-  if (!ok || rename(tmp, path) != 0) {
+  if (!cf_write_file_atomic(path, data, len, 0644)) {
     fprintf(stderr, "seedgen: cannot write %s: %s\n", path, strerror(errno));
-    unlink(tmp);
     return 0;
   }
   return 1;

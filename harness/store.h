@@ -28,6 +28,7 @@
 
 #include <jansson.h>
 
+#include "chainfuzz/fileio.h"
 #include "classify.h"
 
 #define CF_REPORT_SCHEMA 1
@@ -70,12 +71,6 @@ int cf_valid_target_name(const char *name);
 int cf_read_file(uint8_t **out, size_t *out_len, const char *path,
                  size_t max_len);
 
-/* cf_write_file_atomic writes |len| bytes to |path| through a temporary
- * file in the same directory (".tmp-<name>-<pid>-<n>"), fsync, then
- * rename. On failure the temporary file is removed, |path| is untouched,
- * errno is set and 0 returned. */
-int cf_write_file_atomic(const char *path, const void *data, size_t len,
-                         mode_t mode);
 
 /* cf_mkdir_p creates |path| and its missing parents (mode 0755). */
 int cf_mkdir_p(const char *path);
