@@ -489,6 +489,10 @@ uint32_t cf_default_algorithms(void);
 int cf_sig_alg_from_name(const char *name);
 int cf_defect_from_name(const char *name);
 
+/* cf_rcert_has_ext says whether |c|'s fields ask for extension |id| (what
+ * the builder writes for a version 3 certificate). */
+int cf_rcert_has_ext(const struct cf_rcert *c, enum cf_ext_id id);
+
 /* cf_recipe_parse parses |text_len| bytes of recipe text into |*out| (a
  * caller-owned struct; it holds no pointers). |file| names the text in
  * messages. It returns 1 on success; on failure 0 and |*err| filled. */

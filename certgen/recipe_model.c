@@ -169,6 +169,29 @@ void cf_rcert_init(struct cf_rcert *c, enum cf_template tpl, const char *name,
   }
 }
 
+int cf_rcert_has_ext(const struct cf_rcert *c, enum cf_ext_id id) {
+  switch (id) {
+    case CF_EXT_BC:
+      return c->bc != CF_RBC_ABSENT;
+    case CF_EXT_KU:
+      return c->ku_present;
+    case CF_EXT_EKU:
+      return c->eku_present;
+    case CF_EXT_SAN:
+      return c->san_present;
+    case CF_EXT_NC:
+      return c->permitted.num > 0 || c->excluded.num > 0;
+    case CF_EXT_SKI:
+      return c->ski_mode != 0;
+    case CF_EXT_AKI:
+      return c->aki_mode != 0;
+    case CF_EXT_POLICIES:
+      return c->policies_present || c->policies_malformed;
+    default:
+      return 0;
+  }
+}
+
 int cf_recipe_find_cert(const struct cf_recipe *r, const char *name) {
   for (size_t i = 0; i < r->num_certs; i++) {
     if (strcmp(r->certs[i].name, name) == 0) {
