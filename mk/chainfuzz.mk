@@ -24,7 +24,7 @@ SYSLIBS := -lpthread
 
 CF_TARGETS := $(patsubst targets/%.c,%,$(wildcard targets/*.c))
 LIB_SRCS := $(wildcard lib/*.c) $(wildcard validators/*.c)
-CERTGEN_MAINS := certgen/seedgen.c
+CERTGEN_MAINS := certgen/seedgen.c certgen/certgen_cli.c
 CERTGEN_TESTS := $(wildcard certgen/*_test.c)
 CERTGEN_SRCS := $(filter-out $(CERTGEN_MAINS) $(CERTGEN_TESTS),$(wildcard certgen/*.c))
 TEST_SRCS := $(wildcard tests/*_test.c) $(CERTGEN_TESTS)
@@ -47,7 +47,7 @@ endif
 
 BINS := $(addprefix $(OUT)/bin/,$(CF_TARGETS))
 ifeq ($(TOOLS),1)
-BINS += $(OUT)/bin/seedgen $(OUT)/bin/replay-driver.o $(OUT)/bench/harness_overhead
+BINS += $(OUT)/bin/seedgen $(OUT)/bin/certgen $(OUT)/bin/replay-driver.o $(OUT)/bench/harness_overhead
 ifneq ($(wildcard harness/chainfuzz.c),)
 BINS += $(OUT)/bin/chainfuzz
 endif
@@ -86,6 +86,12 @@ $(OUT)/bin/replay-driver.o: $(OUT)/obj/harness/replay_driver.o
 	@mkdir -p $(@D) && cp -f $< $@
 
 $(OUT)/bin/seedgen: $(call obj,certgen/seedgen.c) $(LIBCERTGEN) $(LIBCF) $(BSSL_LIBS)
+	@mkdir -p $(@D)
+	@$(CXX) $(CFLAGS) $^ $(LDFLAGS) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
+
+# certgen: the recipe tool (lint, list, show, ...); subcommands in other
+# certgen/ files come from libcertgen.
+$(OUT)/bin/certgen: $(call obj,certgen/certgen_cli.c) $(LIBCERTGEN) $(LIBCF) $(BSSL_LIBS)
 	@mkdir -p $(@D)
 	@$(CXX) $(CFLAGS) $^ $(LDFLAGS) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
 
