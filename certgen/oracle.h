@@ -17,14 +17,18 @@
  *     (its subject matches the issuer DN, RFC 5280 7.1), no certificate
  *     twice, ending at a trust anchor (as in RFC 5280 6.1.1 (d): the
  *     anchor's name and key; it is not itself validated).
- *  3. Each path is checked in order (signatures, validity at the device's
- *     time, basicConstraints/version for every issuer, pathLen, keyUsage,
- *     name constraints, policies, critical extensions, EKU for the purpose,
- *     algorithms and key sizes of the device, the leaf's name).
- *  4. ACCEPT if some path passes every check; EITHER if the best path only
- *     fails an implementation-defined rule; otherwise REJECT with the first
- *     failing rule of the best path (the longest path reaching an anchor;
- *     UNTRUSTED when none reaches one). */
+ *  3. Each path is checked (how it links, the device's depth limit, key
+ *     decoding, signatures, validity at the device's time,
+ *     basicConstraints/version for every issuer, pathLen, keyUsage, name
+ *     constraints, policies, critical extensions, EKU for the purpose,
+ *     algorithms and key sizes of the device, the leaf's name). When
+ *     several checks fail, the failure on the certificate closest to the
+ *     anchor decides (RFC 5280 6.1 order), then the order above.
+ *  4. ACCEPT if some path passes every check; EITHER if some path only
+ *     fails implementation-defined rules; otherwise REJECT with the
+ *     deciding rule of the best path (the one that got furthest through
+ *     the checks, then the longest; UNTRUSTED when none reaches an
+ *     anchor). */
 #ifndef CHAINFUZZ_CERTGEN_ORACLE_H
 #define CHAINFUZZ_CERTGEN_ORACLE_H
 
