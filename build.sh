@@ -98,7 +98,7 @@ done
 need_packages() {
   local want="clang:clang clang++:clang make:make ar:binutils dpkg-source:dpkg-dev
     xz:xz-utils zip:zip unzip:unzip llvm-symbolizer:llvm sha1sum:coreutils
-    timeout:coreutils"
+    timeout:coreutils openssl:openssl"
   local pair cmd pkg missing=""
   [[ " $FLAVORS " == *" afl "* ]] && want="$want afl-clang-fast:afl++ afl-fuzz:afl++"
   for pair in $want; do
