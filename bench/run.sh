@@ -8,7 +8,9 @@
 #     corpus (so runs compare);
 #  3. the anchor: a parse-only target shaped like BoringSSL's fuzz/cert.cc
 #     (bench/anchor_cert_parse.c; the Debian snapshot has no fuzz/), built
-#     the same way and run for the same time on corpus/x509_parse.
+#     the same way and run for the same time on corpus/x509_parse;
+#  4. certgen bench: certificates/s (ECDSA P-256, RSA-2048 leaves) against
+#     the openssl command line, one process per certificate.
 # Environment: BENCH_SECONDS (default 60), TARGETS (default all).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -43,3 +45,7 @@ mkdir -p "$BUILD/libfuzzer/bench" "$tmp/anchor"
   "$tmp/anchor" corpus/x509_parse >"$tmp/anchor.log" 2>&1 || true
 grep -E '^#[0-9]+.*cov:' "$tmp/anchor.log" | tail -n 1
 grep -E '^stat::average_exec_per_sec' "$tmp/anchor.log"
+
+echo
+echo "== 4. certgen: certificates per second on one core (plain flavor) vs the openssl command line, one process per certificate"
+"$BUILD/plain/bin/certgen" bench --seconds 5 --openssl-runs 200

@@ -7,11 +7,11 @@
  * identifier, generator) comes from the recipe and the key pool, never from
  * the other's built DER, so issuer cycles (A signs B signs A) build too.
  *
- * Signatures are deterministic (build.h, certgen.h): RSA PKCS#1 and Ed25519
- * by design; ECDSA and RSA-PSS draw from BoringSSL's RAND, which is
- * deterministic in every chainfuzz build, on a fresh thread after
- * RAND_reset_for_fuzzing(); the CVE-2020-0601 signatures and the e=3
- * forgery derive everything from hashes of their input. */
+ * Signatures are deterministic (build.h): RSA PKCS#1 and Ed25519 by design;
+ * ECDSA (honest and CVE-2020-0601) with a nonce derived from a hash of the
+ * key and the digest (ecdsa_sign_det); the e=3 forgery from hashes of its
+ * input; only RSA-PSS draws from BoringSSL's RAND, deterministic in every
+ * chainfuzz build, on a fresh thread after RAND_reset_for_fuzzing(). */
 #include "build.h"
 
 #include <openssl/bn.h>
@@ -829,12 +829,11 @@ struct sign_job {
   int ok;
 };
 
-static void *sign_on_fresh_rand(void *arg) {
-  struct sign_job *job = arg;
+/* sign_job_run makes |job|'s signature on the calling thread. */
+static void sign_job_run(struct sign_job *job) {
   EVP_MD_CTX ctx;
   EVP_PKEY_CTX *pctx = NULL;
   EVP_MD_CTX_init(&ctx);
-  RAND_reset_for_fuzzing();
   job->sig_len = sizeof(job->sig);
   job->ok = EVP_PKEY_size(job->key) <= (int)sizeof(job->sig) &&
             EVP_DigestSignInit(&ctx, &pctx, job->md, NULL, job->key) &&
@@ -845,6 +844,11 @@ static void *sign_on_fresh_rand(void *arg) {
             EVP_DigestSign(&ctx, job->sig, &job->sig_len, job->in, job->in_len);
   EVP_MD_CTX_cleanup(&ctx);
   ERR_clear_error();
+}
+
+static void *sign_on_fresh_rand(void *arg) {
+  RAND_reset_for_fuzzing();
+  sign_job_run(arg);
   return NULL;
 }
 
@@ -854,7 +858,11 @@ struct sig_buf {
   size_t len;
 };
 
-/* evp_sign signs |in| with |key| on a fresh thread. */
+/* evp_sign signs |in| with |key| through EVP. RSA PKCS#1 v1.5 and Ed25519
+ * are deterministic by construction and sign on this thread (RSA blinding
+ * draws from RAND but does not change the result); RSA-PSS needs a random
+ * salt, so it signs on a fresh thread after RAND_reset_for_fuzzing() (see
+ * certgen.h). */
 static int evp_sign(struct build_ctx *b, struct sig_buf *out, EVP_PKEY *key,
                     const EVP_MD *md, int pss, const uint8_t *in,
                     size_t in_len) {
@@ -866,10 +874,13 @@ static int evp_sign(struct build_ctx *b, struct sig_buf *out, EVP_PKEY *key,
   job.pss = pss;
   job.in = in;
   job.in_len = in_len;
-  if (pthread_create(&thread, NULL, sign_on_fresh_rand, &job) != 0) {
+  if (!pss) {
+    sign_job_run(&job);
+  } else if (pthread_create(&thread, NULL, sign_on_fresh_rand, &job) != 0) {
     return fail(b, "cannot start the signing thread");
+  } else {
+    pthread_join(thread, NULL);
   }
-  pthread_join(thread, NULL);
   if (!job.ok || job.sig_len > sizeof(out->v)) {
     return fail(b, "signing failed");
   }
@@ -891,54 +902,77 @@ static int digest_scalar(BIGNUM *e, const uint8_t *digest, size_t digest_len,
   return 1;
 }
 
-/* explicit_generator_sign makes the ECDSA signature of |digest| that a
- * verifier accepts under the curve of |issuer_key| with generator G' = Q
- * (the issuer's public point) and public key Q: private key d' = 1, so
- * r = x(k·Q) mod n and s = k^-1 (e + r) mod n (CVE-2020-0601). k is derived
- * from SHA-512 of Q and the digest, so the signature is deterministic. */
-static int explicit_generator_sign(struct build_ctx *b, struct sig_buf *out,
-                                   const EVP_PKEY *issuer_key,
-                                   const uint8_t *digest, size_t digest_len) {
-  const EC_KEY *ec = EVP_PKEY_get0_EC_KEY(issuer_key);
+/* ecdsa_sign_det makes a deterministic ECDSA signature of |digest| with the
+ * key |key|: r = x(k·B) mod n, s = k^-1 (e + r·d) mod n, where
+ *  - honest signatures (|explicit_generator| 0): B is the curve's generator
+ *    and d the private key;
+ *  - CVE-2020-0601 (|explicit_generator| 1): B is the key's public point Q
+ *    and d = 1, the signature a verifier accepts under the explicit curve
+ *    whose generator is Q (the issuer's SPKI with `spki explicit-generator`).
+ * The nonce k is derived, RFC 6979 in spirit, from SHA-512 of a label, the
+ * private scalar (or Q), the digest and a counter, twice, reduced mod n: no
+ * RAND, no thread, the same bytes on every run and machine. These are
+ * public test keys; the nonce only has to be unique per (key, digest). */
+static int ecdsa_sign_det(struct build_ctx *b, struct sig_buf *out,
+                          const EVP_PKEY *key, int explicit_generator,
+                          const uint8_t *digest, size_t digest_len) {
+  const EC_KEY *ec = EVP_PKEY_get0_EC_KEY(key);
   const EC_GROUP *g = ec != NULL ? EC_KEY_get0_group(ec) : NULL;
   const EC_POINT *q = ec != NULL ? EC_KEY_get0_public_key(ec) : NULL;
+  const BIGNUM *priv = ec != NULL ? EC_KEY_get0_private_key(ec) : NULL;
   BN_CTX *bn = BN_CTX_new();
   BIGNUM *k = BN_new(), *e = BN_new(), *x = BN_new(), *r = BN_new(),
-         *s = BN_new(), *kinv = BN_new();
-  EC_POINT *kq = NULL;
+         *s = BN_new(), *kinv = BN_new(), *rd = BN_new();
+  EC_POINT *kb = NULL;
   ECDSA_SIG *sig = ECDSA_SIG_new();
-  uint8_t seed[SHA512_DIGEST_LENGTH], qbuf[160];
-  size_t qlen;
+  uint8_t seed[2 * SHA512_DIGEST_LENGTH], secret[160];
+  size_t secret_len = 0;
   CBB cbb;
   int ok = 0;
-  if (g == NULL || q == NULL) {
-    fail(b, "spki explicit-generator on the issuer needs an EC issuer key");
+  if (g == NULL || q == NULL || (!explicit_generator && priv == NULL)) {
+    fail(b, explicit_generator
+                ? "spki explicit-generator on the issuer needs an EC issuer key"
+                : "ECDSA signing needs an EC private key");
     goto err;
   }
   const BIGNUM *n = EC_GROUP_get0_order(g);
-  kq = EC_POINT_new(g);
-  qlen = EC_POINT_point2oct(g, q, POINT_CONVERSION_UNCOMPRESSED, qbuf,
-                            sizeof(qbuf), bn);
+  kb = EC_POINT_new(g);
   if (bn == NULL || k == NULL || e == NULL || x == NULL || r == NULL ||
-      s == NULL || kinv == NULL || kq == NULL || sig == NULL || qlen == 0 ||
+      s == NULL || kinv == NULL || rd == NULL || kb == NULL || sig == NULL ||
       !digest_scalar(e, digest, digest_len, BN_num_bits(n))) {
     fail(b, "out of memory");
     goto err;
   }
+  if (explicit_generator) {
+    secret_len = EC_POINT_point2oct(g, q, POINT_CONVERSION_UNCOMPRESSED,
+                                    secret, sizeof(secret), bn);
+  } else if (BN_num_bytes(priv) <= sizeof(secret)) {
+    secret_len = BN_bn2bin(priv, secret);
+  }
+  if (secret_len == 0) {
+    fail(b, "cannot encode the ECDSA key");
+    goto err;
+  }
   for (uint8_t ctr = 0;; ctr++) {
-    SHA512_CTX h;
     if (ctr == 16) {
-      fail(b, "cannot find an explicit-generator nonce");
+      fail(b, "cannot find an ECDSA nonce");
       goto err;
     }
-    SHA512_Init(&h);
-    SHA512_Update(&h, "chainfuzz cve-2020-0601 k", 25);
-    SHA512_Update(&h, &ctr, 1);
-    SHA512_Update(&h, qbuf, qlen);
-    SHA512_Update(&h, digest, digest_len);
-    SHA512_Final(seed, &h);
-    /* 64 bytes mod n: for P-521, k has fewer bits than n, fine for a test
-     * nonce that never protects anything. */
+    for (uint8_t half = 0; half < 2; half++) {
+      SHA512_CTX h;
+      SHA512_Init(&h);
+      if (explicit_generator) {
+        SHA512_Update(&h, "chainfuzz cve-2020-0601 k", 25);
+      } else {
+        SHA512_Update(&h, "chainfuzz ecdsa k", 17);
+      }
+      SHA512_Update(&h, &ctr, 1);
+      SHA512_Update(&h, &half, 1);
+      SHA512_Update(&h, secret, secret_len);
+      SHA512_Update(&h, digest, digest_len);
+      SHA512_Final(seed + half * SHA512_DIGEST_LENGTH, &h);
+    }
+    /* 1024 bits mod n: uniform enough for every curve up to P-521. */
     if (BN_bin2bn(seed, sizeof(seed), k) == NULL || !BN_nnmod(k, k, n, bn)) {
       fail(b, "out of memory");
       goto err;
@@ -946,11 +980,14 @@ static int explicit_generator_sign(struct build_ctx *b, struct sig_buf *out,
     if (BN_is_zero(k)) {
       continue;
     }
-    if (!EC_POINT_mul(g, kq, NULL, q, k, bn) ||
-        !EC_POINT_get_affine_coordinates_GFp(g, kq, x, NULL, bn) ||
+    if (!(explicit_generator ? EC_POINT_mul(g, kb, NULL, q, k, bn)
+                             : EC_POINT_mul(g, kb, k, NULL, NULL, bn)) ||
+        !EC_POINT_get_affine_coordinates_GFp(g, kb, x, NULL, bn) ||
         !BN_nnmod(r, x, n, bn) || BN_mod_inverse(kinv, k, n, bn) == NULL ||
-        !BN_mod_add(s, e, r, n, bn) || !BN_mod_mul(s, s, kinv, n, bn)) {
-      fail(b, "explicit-generator signing failed");
+        (explicit_generator ? !BN_copy(rd, r)
+                            : !BN_mod_mul(rd, r, priv, n, bn)) ||
+        !BN_mod_add(s, e, rd, n, bn) || !BN_mod_mul(s, s, kinv, n, bn)) {
+      fail(b, "ECDSA signing failed");
       goto err;
     }
     if (!BN_is_zero(r) && !BN_is_zero(s)) {
@@ -979,7 +1016,8 @@ err:
   BN_free(r);
   BN_free(s);
   BN_free(kinv);
-  EC_POINT_free(kq);
+  BN_free(rd);
+  EC_POINT_free(kb);
   ECDSA_SIG_free(sig);
   return ok;
 }
@@ -1349,7 +1387,11 @@ static int build_one(struct build_ctx *b, struct cf_built *out, size_t idx) {
         goto err;
       }
     }
-    if (!explicit_generator_sign(b, &sig, issuer_key, digest, digest_len)) {
+    if (!ecdsa_sign_det(b, &sig, issuer_key, 1, digest, digest_len)) {
+      goto err;
+    }
+  } else if (kind == KIND_ECDSA) {
+    if (!ecdsa_sign_det(b, &sig, signer_key, 0, digest, digest_len)) {
       goto err;
     }
   } else if (!evp_sign(b, &sig, signer_key, md, kind == KIND_RSA_PSS, tbs,

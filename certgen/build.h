@@ -1,10 +1,11 @@
 /* build.h — turns a recipe (recipe.h) into DER certificates and a case.
  *
- * DER is built with BoringSSL's CBB, keys and signatures with EVP (the
- * determinism of signatures is described in certgen.h: RSA PKCS#1 and
- * Ed25519 are deterministic, ECDSA nonces come from BoringSSL's RAND in
- * deterministic mode, reset per signature). Same recipe + same key pool →
- * byte-identical output. */
+ * DER is built with BoringSSL's CBB, keys and signatures with EVP and BN.
+ * Signatures are deterministic: RSA PKCS#1 v1.5 and Ed25519 by design;
+ * ECDSA with a nonce derived from SHA-512 of the private key and the digest
+ * (RFC 6979 in spirit); RSA-PSS salts from BoringSSL's RAND, deterministic
+ * in chainfuzz builds and reset per signature. Same recipe + same key pool
+ * → byte-identical output (build_test checks it). */
 #ifndef CHAINFUZZ_CERTGEN_BUILD_H
 #define CHAINFUZZ_CERTGEN_BUILD_H
 
