@@ -3,7 +3,8 @@
 # regenerating them on this machine (another machine, another day) yields
 # byte-identical files, all of them already in corpus/. Fails when a change
 # to certgen/ was not followed by `build/replay/bin/seedgen --out corpus`,
-# or when generation stopped being deterministic. Output: TAP.
+# or when generation stopped being deterministic. The same for the scenario
+# catalogue's cases in corpus/chain_verify (certgen build --corpus). TAP.
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${CHAINFUZZ_BUILD_DIR:-$ROOT/build}
@@ -23,6 +24,18 @@ for t in chain_verify x509_parse hostname pem_bundle; do
   done
   ok $([[ $made -gt 0 && $missing == 0 ]]; echo $?) "corpus/$t holds all $made seeds seedgen makes ($missing missing)"
 done
+# The scenario catalogue's cases seed chain_verify too (certgen build
+# --corpus corpus/chain_verify after a change to certgen/ or its scenarios).
+CERTGEN=$BUILD/replay/bin/certgen
+(cd "$ROOT" && "$CERTGEN" build --corpus "$tmp/catalogue") >"$tmp/log2" 2>&1
+ok $? "certgen build --corpus writes the catalogue's cases"
+made=$(ls "$tmp/catalogue" 2>/dev/null | wc -l); missing=0
+for f in "$tmp/catalogue"/*; do
+  [[ -f $f ]] || continue
+  cmp -s "$f" "$ROOT/corpus/chain_verify/$(basename "$f")" || { missing=$((missing + 1)); echo "# not in corpus/chain_verify: $(basename "$f")"; }
+done
+ok $([[ $made -gt 0 && $missing == 0 ]]; echo $?) \
+  "corpus/chain_verify holds all $made catalogue cases ($missing missing: run certgen build --corpus corpus/chain_verify)"
 for t in chain_verify x509_parse hostname pem_bundle; do
   bad=0
   for f in "$ROOT/corpus/$t"/*; do
