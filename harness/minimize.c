@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "store.h"
+#include "symbolize.h"
 
 volatile sig_atomic_t cf_interrupted;
 
@@ -157,33 +158,99 @@ void cf_target_argv(const char *argv[5], char buf[2][64],
   argv[4] = NULL;
 }
 
+int cf_target_parent_symbolize(struct cf_target *t) {
+  char sym[PATH_MAX];
+  if (!cf_target_find_symbolizer(sym, sizeof(sym)) ||
+      !cf_symbolizer_start(sym)) {
+    return 0;
+  }
+  snprintf(t->env_nosym_buf[0], sizeof(t->env_nosym_buf[0]), "%s",
+           "ASAN_OPTIONS=symbolize=0:detect_leaks=1:"
+           "allocator_may_return_null=1:handle_abort=1");
+  snprintf(t->env_nosym_buf[1], sizeof(t->env_nosym_buf[1]), "%s",
+           "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:symbolize=0");
+  t->env_nosym[0] = t->env_nosym_buf[0];
+  t->env_nosym[1] = t->env_nosym_buf[1];
+  t->env_nosym[2] = NULL;
+  t->parent_symbolize = 1;
+  return 1;
+}
+
 /* run_limits fills the limits of |o| for |t|: the target's own timeout and
- * RSS checks fire first (with a report); ours are the backstop. */
+ * RSS checks fire first (with a report); ours are the backstop. |nosym|:
+ * the symbolize=0 environment. */
 static void run_limits(struct cf_run_opts *o, const struct cf_target *t,
-                       uint32_t extra_secs) {
-  o->env_extra = t->env;
+                       uint32_t extra_secs, int nosym) {
+  o->env_extra = nosym ? t->env_nosym : t->env;
   o->timeout_ms = (t->timeout_secs * 2 + 10 + extra_secs) * 1000u;
   o->rss_limit_mb = t->rss_limit_mb > 0 ? t->rss_limit_mb + 512 : 0;
   o->max_output = 0;
 }
 
-int cf_target_run(const struct cf_target *t, const char *input,
-                  struct cf_run_result *r, struct cf_crash *c) {
+/* use_nosym says whether runs of |t| go unsymbolized now. */
+static int use_nosym(const struct cf_target *t) {
+  return t->parent_symbolize && cf_symbolizer_ok();
+}
+
+int cf_target_run_begin(struct cf_run_proc **p, const struct cf_target *t,
+                        const char *input, struct cf_run_result *r) {
   const char *argv[5];
   char buf[2][64];
   struct cf_run_opts o;
-  struct cf_run_result local;
-  struct cf_run_result *res = r != NULL ? r : &local;
-  int ok;
 
   memset(&o, 0, sizeof(o));
   cf_target_argv(argv, buf, t, input);
   o.argv = (char *const *)argv;
-  run_limits(&o, t, 0);
+  run_limits(&o, t, 0, use_nosym(t));
+  if (!cf_run_begin(p, r, &o)) {
+    return 0;
+  }
+  r->unsymbolized = o.env_extra == t->env_nosym;
+  return 1;
+}
+
+/* run_sync runs |t| on |input| into |res| and waits. */
+static int run_sync(const struct cf_target *t, const char *input,
+                    struct cf_run_result *res, int nosym) {
+  const char *argv[5];
+  char buf[2][64];
+  struct cf_run_opts o;
+
+  memset(&o, 0, sizeof(o));
+  cf_target_argv(argv, buf, t, input);
+  o.argv = (char *const *)argv;
+  run_limits(&o, t, 0, nosym);
   if (!cf_run(res, &o)) {
     return 0;
   }
-  ok = cf_classify(c, res);
+  res->unsymbolized = nosym;
+  return 1;
+}
+
+int cf_target_run_finish(const struct cf_target *t, const char *input,
+                         struct cf_run_result *r, struct cf_crash *c) {
+  if (r->unsymbolized && r->spawned && r->output != NULL &&
+      !cf_symbolize_report(&r->output, &r->output_len)) {
+    /* The shared symbolizer failed (it stays off from now on): run again
+     * the way it was done before, the sanitizer symbolizing. */
+    cf_run_result_free(r);
+    if (!run_sync(t, input, r, 0)) {
+      return 0;
+    }
+  }
+  return cf_classify(c, r);
+}
+
+int cf_target_run(const struct cf_target *t, const char *input,
+                  struct cf_run_result *r, struct cf_crash *c) {
+  struct cf_run_result local;
+  struct cf_run_result *res = r != NULL ? r : &local;
+  int ok;
+
+  if (!run_sync(t, input, res, use_nosym(t))) {
+    return 0;
+  }
+  ok = cf_target_run_finish(t, input, res, c);
   if (r == NULL) {
     cf_run_result_free(&local);
   }
@@ -357,7 +424,7 @@ static int libfuzzer_minimize(uint8_t **out, size_t *out_len,
   argv[8] = NULL;
   memset(&o, 0, sizeof(o));
   o.argv = (char *const *)argv;
-  run_limits(&o, t, opts->max_seconds + 30);
+  run_limits(&o, t, opts->max_seconds + 30, 0);
   if (!cf_run(&r, &o)) {
     return 0;
   }

@@ -31,6 +31,11 @@ struct cf_target {
   int libfuzzer;      /* 1: linked with libFuzzer (can -minimize_crash) */
   char *env[5];       /* the sanitizer environment, NULL-terminated */
   char env_buf[5][PATH_MAX + 64];
+  /* 1: runs use env_nosym (symbolize=0) and the report is symbolized in
+   * this process (symbolize.h); see cf_target_parent_symbolize. */
+  int parent_symbolize;
+  char *env_nosym[5];
+  char env_nosym_buf[2][128];
 };
 
 /* cf_target_check returns 1 if |bin| is an executable regular file; else
@@ -59,6 +64,21 @@ void cf_target_argv(const char *argv[5], char buf[2][64],
  * with cf_run_result_free. Returns 0 on an internal error. */
 int cf_target_run(const struct cf_target *t, const char *input,
                   struct cf_run_result *r, struct cf_crash *c);
+
+/* cf_target_parent_symbolize makes |t|'s runs symbolize=0, their reports
+ * symbolized by one shared llvm-symbolizer child of this process (faster:
+ * a run no longer starts its own), when llvm-symbolizer is found. The
+ * classification is the same. Returns 1 if enabled. */
+int cf_target_parent_symbolize(struct cf_target *t);
+
+/* cf_target_run_begin starts |t| on |input| without waiting (run.h's
+ * cf_run_begin); cf_target_run_finish classifies the finished |r| into |c|
+ * (symbolizing it first if needed; if the shared symbolizer failed, the
+ * input is run again with the sanitizer's own symbolization). */
+int cf_target_run_begin(struct cf_run_proc **p, const struct cf_target *t,
+                        const char *input, struct cf_run_result *r);
+int cf_target_run_finish(const struct cf_target *t, const char *input,
+                         struct cf_run_result *r, struct cf_crash *c);
 
 /* cf_same_bucket returns 1 if |b| lands where |a| is: same type and the
  * same state, or states cf_crashes_similar folds together. */

@@ -403,125 +403,179 @@ done:
   return err;
 }
 
-int cf_run(struct cf_run_result *out, const struct cf_run_opts *opts) {
-  int ret = 0, fds[2] = {-1, -1}, err, eof = 0, have_buf = 0;
-  size_t max_output;
+/* cf_run_proc is one running child (run.h). */
+struct cf_run_proc {
+  struct cf_run_result *out;
   struct out_buf buf;
-  pid_t pid = -1;
+  int fd;
+  pid_t pid;
   double start, next_rss;
+  int eof;
+  uint32_t timeout_ms, rss_limit_mb;
+};
 
+int cf_run_begin(struct cf_run_proc **pp, struct cf_run_result *out,
+                 const struct cf_run_opts *opts) {
+  int fds[2] = {-1, -1}, err;
+  size_t max_output;
+  struct cf_run_proc *p;
+
+  *pp = NULL;
   memset(out, 0, sizeof(*out));
   if (opts == NULL || opts->argv == NULL || opts->argv[0] == NULL) {
     out->spawn_errno = EINVAL;
     return 1;
   }
+  p = calloc(1, sizeof(*p));
+  if (p == NULL) {
+    return 0;
+  }
+  p->out = out;
+  p->fd = -1;
+  p->timeout_ms = opts->timeout_ms;
+  p->rss_limit_mb = opts->rss_limit_mb;
   max_output = opts->max_output != 0 ? opts->max_output
                                      : CF_RUN_DEFAULT_MAX_OUTPUT;
-  if (!out_buf_init(&buf, max_output)) {
-    goto err;
+  if (!out_buf_init(&p->buf, max_output)) {
+    out_buf_cleanup(&p->buf);
+    free(p);
+    return 0;
   }
-  have_buf = 1;
   if (pipe2(fds, O_CLOEXEC) != 0) {
-    goto err;
+    out_buf_cleanup(&p->buf);
+    free(p);
+    return 0;
   }
-  start = now_ms();
-  err = spawn_child(&pid, opts, fds[1]);
+  p->start = now_ms();
+  err = spawn_child(&p->pid, opts, fds[1]);
   close(fds[1]);
-  fds[1] = -1;
   if (err != 0) {
+    int ok;
+    close(fds[0]);
     out->spawn_errno = err;
-    out->wall_ms = now_ms() - start;
-    if (!out_buf_finish(out, &buf)) {
-      goto err;
-    }
-    ret = 1;
-    goto err;
+    out->wall_ms = now_ms() - p->start;
+    ok = out_buf_finish(out, &p->buf);
+    out_buf_cleanup(&p->buf);
+    free(p);
+    return ok;
   }
+  p->fd = fds[0];
   out->spawned = 1;
   /* The child already did setpgid(0, 0); this only closes the window in
    * which we could signal the group before it exists. Harmless if late. */
-  setpgid(pid, pid);
-  if (fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK) != 0) {
-    kill_group(pid);
-    reap(out, pid);
-    goto err;
+  setpgid(p->pid, p->pid);
+  if (fcntl(p->fd, F_SETFL, fcntl(p->fd, F_GETFL) | O_NONBLOCK) != 0) {
+    kill_group(p->pid);
+    reap(out, p->pid);
+    close(p->fd);
+    out_buf_cleanup(&p->buf);
+    free(p);
+    return 0;
   }
+  p->next_rss = p->start;
+  *pp = p;
+  return 1;
+}
 
-  next_rss = start;
-  for (;;) {
-    double now = now_ms();
-    int wait = CF_RUN_TICK_MS;
+int cf_run_fd(const struct cf_run_proc *p) { return p->eof ? -1 : p->fd; }
 
-    if (child_exited(pid)) {
-      break;
+pid_t cf_run_pid(const struct cf_run_proc *p) { return p->pid; }
+
+double cf_run_elapsed_ms(const struct cf_run_proc *p) {
+  return now_ms() - p->start;
+}
+
+int cf_run_check(struct cf_run_proc *p, int readable) {
+  double now = now_ms();
+  if (readable && !p->eof && !read_some(&p->buf, p->fd)) {
+    p->eof = 1;
+  }
+  if (child_exited(p->pid)) {
+    return 1;
+  }
+  if (p->timeout_ms != 0 && now - p->start >= (double)p->timeout_ms) {
+    p->out->timed_out = 1;
+    return 1;
+  }
+  if (now >= p->next_rss) {
+    uint64_t rss = read_rss_kb(p->pid);
+    if (rss > p->out->max_rss_kb) {
+      p->out->max_rss_kb = rss;
     }
-    if (opts->timeout_ms != 0 && now - start >= (double)opts->timeout_ms) {
-      out->timed_out = 1;
-      break;
+    if (p->rss_limit_mb != 0 && rss > (uint64_t)p->rss_limit_mb * 1024) {
+      p->out->rss_exceeded = 1;
+      return 1;
     }
-    if (now >= next_rss) {
-      uint64_t rss = read_rss_kb(pid);
-      if (rss > out->max_rss_kb) {
-        out->max_rss_kb = rss;
-      }
-      if (opts->rss_limit_mb != 0 &&
-          rss > (uint64_t)opts->rss_limit_mb * 1024) {
-        out->rss_exceeded = 1;
-        break;
-      }
-      next_rss = now + CF_RUN_TICK_MS;
-    }
-    if (opts->timeout_ms != 0) {
-      double left = (double)opts->timeout_ms - (now - start);
-      if (left < wait) {
-        wait = left < 1 ? 1 : (int)left;
-      }
-    }
-    if (!eof) {
-      if (wait_readable(fds[0], wait) != 0 && !read_some(&buf, fds[0])) {
-        eof = 1;
-      }
-    } else {
-      /* Output closed but the child still runs: just wait a tick. */
-      poll(NULL, 0, wait);
+    p->next_rss = now + CF_RUN_TICK_MS;
+  }
+  return 0;
+}
+
+int cf_run_wait_ms(const struct cf_run_proc *p) {
+  int wait = CF_RUN_TICK_MS;
+  if (p->timeout_ms != 0) {
+    double left = (double)p->timeout_ms - (now_ms() - p->start);
+    if (left < wait) {
+      wait = left < 1 ? 1 : (int)left;
     }
   }
+  return wait;
+}
+
+int cf_run_end(struct cf_run_proc *p) {
+  struct cf_run_result *out = p->out;
+  int ok;
   /* Whether it ended or we stop it: kill the whole group (what is left of
    * it once the child has exited: background processes it started) while
    * the child is not yet reaped, then reap it and drain the pipe for a
    * bounded time. */
-  kill_group(pid);
-  reap(out, pid);
-  out->wall_ms = now_ms() - start;
-  if (!eof) {
+  kill_group(p->pid);
+  reap(out, p->pid);
+  out->wall_ms = now_ms() - p->start;
+  if (!p->eof) {
     double deadline = now_ms() + CF_RUN_DRAIN_MS;
     for (;;) {
       double left = deadline - now_ms();
       if (left <= 0) {
         break;
       }
-      if (wait_readable(fds[0], (int)left + 1) != 0 &&
-          !read_some(&buf, fds[0])) {
+      if (wait_readable(p->fd, (int)left + 1) != 0 &&
+          !read_some(&p->buf, p->fd)) {
         break;
       }
     }
   }
-  if (!out_buf_finish(out, &buf)) {
-    goto err;
-  }
-  ret = 1;
+  ok = out_buf_finish(out, &p->buf);
+  close(p->fd);
+  out_buf_cleanup(&p->buf);
+  free(p);
+  return ok;
+}
 
-err:
-  if (fds[0] >= 0) {
-    close(fds[0]);
+int cf_run(struct cf_run_result *out, const struct cf_run_opts *opts) {
+  struct cf_run_proc *p;
+  if (!cf_run_begin(&p, out, opts)) {
+    return 0;
   }
-  if (fds[1] >= 0) {
-    close(fds[1]);
+  if (p == NULL) {
+    return 1; /* did not start: out says why */
   }
-  if (have_buf) {
-    out_buf_cleanup(&buf);
+  for (;;) {
+    int wait;
+    if (cf_run_check(p, 0)) {
+      break;
+    }
+    wait = cf_run_wait_ms(p);
+    if (!p->eof) {
+      if (wait_readable(p->fd, wait) != 0 && !read_some(&p->buf, p->fd)) {
+        p->eof = 1;
+      }
+    } else {
+      /* Output closed but the child still runs: just wait a tick. */
+      poll(NULL, 0, wait);
+    }
   }
-  return ret;
+  return cf_run_end(p);
 }
 
 void cf_run_result_free(struct cf_run_result *r) {

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* cf_run_opts says what to run and within which limits. */
 struct cf_run_opts {
@@ -45,12 +46,33 @@ struct cf_run_result {
   size_t output_len;
   size_t output_total; /* bytes the child printed in all */
   int output_truncated;
+  int unsymbolized;    /* set by the caller: ran with symbolize=0 */
 };
 
 /* cf_run runs |opts| and fills |*out|. It returns 1 when it could try (even
  * if the program did not start: then out->spawned is 0) and 0 on an
  * internal error (pipe, memory). Never uses a shell. */
 int cf_run(struct cf_run_result *out, const struct cf_run_opts *opts);
+
+/* The same, one step at a time, for running several children at once:
+ * cf_run_begin starts the child and sets |*p| (NULL when it did not start:
+ * then |*out| is final, spawned 0); returns 0 on an internal error. While
+ * it runs, poll cf_run_fd(p) (-1 once at EOF) for POLLIN, for at most
+ * cf_run_wait_ms(p), then call cf_run_check(p, readable): 1 means the run
+ * is over (exited, timed out, RSS exceeded) and cf_run_end(p) must follow,
+ * which kills what is left of the group, reaps, drains, fills |*out| and
+ * frees |p| (returns 0 if out of memory). |out| must stay valid until
+ * then. */
+struct cf_run_proc;
+int cf_run_begin(struct cf_run_proc **p, struct cf_run_result *out,
+                 const struct cf_run_opts *opts);
+int cf_run_fd(const struct cf_run_proc *p);
+int cf_run_wait_ms(const struct cf_run_proc *p);
+int cf_run_check(struct cf_run_proc *p, int readable);
+int cf_run_end(struct cf_run_proc *p);
+/* The child's pid (= its process group) and how long it has run. */
+pid_t cf_run_pid(const struct cf_run_proc *p);
+double cf_run_elapsed_ms(const struct cf_run_proc *p);
 
 /* cf_run_result_free frees |r|'s output. cf_run_result_free(NULL) is a
  * no-op. */

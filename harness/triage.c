@@ -14,6 +14,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/resource.h>
 
 #include "classify.h"
 #include "cli.h"
@@ -21,12 +24,14 @@
 #include "report.h"
 #include "run.h"
 #include "store.h"
+#include "symbolize.h"
 
 #define DEFAULT_RUNS 3
 #define DEFAULT_TIMEOUT 25
 #define DEFAULT_RSS_MB 2560
 #define DEFAULT_MIN_RUNS 500
 #define DEFAULT_MIN_SECS 30
+#define DEFAULT_HANG_SLOTS 0
 
 int cf_parse_u32_arg(unsigned *out, const char *cmd, const char *option,
                      const char *value, unsigned min, unsigned max) {
@@ -90,6 +95,17 @@ static void usage(FILE *out) {
 "  --no-minimize       keep the first artifact as the reproducer\n"
 "  --minimize-runs N   at most N target runs to minimise (default %d)\n"
 "  --minimize-time S   at most S seconds to minimise (default %d)\n"
+"  --jobs N            reproduce with up to N target processes at once\n"
+"                      (default: the number of CPUs); the first run of the\n"
+"                      next artifacts starts while earlier ones are still\n"
+"                      running, but results are filed in artifact order, so\n"
+"                      buckets and counts are those of --jobs 1\n"
+"  --hang-slots N      a run still going after 1 s (usually a hang waiting\n"
+"                      for --timeout) stops holding a --jobs slot, up to N\n"
+"                      such runs, and is reniced (default %d)\n"
+"  --sanitizer-symbolize  let every run symbolize its own report (slower;\n"
+"                      default: runs print raw frames and triage symbolizes\n"
+"                      them with one shared llvm-symbolizer, same result)\n"
 "  -h, --help          this help\n"
 "\n"
 "Minimising: a libFuzzer binary minimises with -minimize_crash=1, any other\n"
@@ -106,7 +122,7 @@ static void usage(FILE *out) {
 "  chainfuzz triage chain_verify crashes/chain_verify/\n"
 "  chainfuzz triage --target ./my_fuzzer --out /tmp/crashes crash-1234\n",
           DEFAULT_RUNS, DEFAULT_TIMEOUT, DEFAULT_RSS_MB, DEFAULT_MIN_RUNS,
-          DEFAULT_MIN_SECS);
+          DEFAULT_MIN_SECS, DEFAULT_HANG_SLOTS);
 }
 
 /* One artifact to triage. */
@@ -148,6 +164,14 @@ struct triage {
   int news;
   int regressions;
   int env_error;
+  /* The pool of running reproductions (--jobs). */
+  unsigned jobs;      /* runs at once */
+  unsigned hang_slots; /* extra runs allowed once jobs are long-running */
+  int sanitizer_symbolize; /* 1: every run symbolizes itself (old way) */
+  struct job **pool;
+  size_t num_pool;
+  unsigned char *spec; /* per artifact: 1 its first run was started ahead */
+  unsigned char *prepared; /* per artifact: input-<idx> written */
 };
 
 static const char *kRankName[] = {"known", "existing", "REGRESSED", "new"};
@@ -184,6 +208,9 @@ static int add_target(struct triage *tr, const char *name, const char *bin) {
   memset(&nv[tr->num_tgts], 0, sizeof(nv[0]));
   if (!cf_target_init(&nv[tr->num_tgts].t, bin, name, tr->timeout, tr->rss)) {
     return -1;
+  }
+  if (!tr->sanitizer_symbolize) {
+    cf_target_parent_symbolize(&nv[tr->num_tgts].t);
   }
   return (int)tr->num_tgts++;
 }
@@ -473,6 +500,313 @@ static int store_join(struct triage *tr, struct tgt *g, struct cf_bucket *b,
   return 1;
 }
 
+
+/* ------------------------------------------------------------ pool -- */
+/* Reproductions run in a pool of up to tr->jobs children: the runs the
+ * artifact being triaged needs, and, while slots are free, the first run of
+ * the next artifacts (LOOKAHEAD at most), started ahead. Everything else —
+ * reading the results, matching, storing — stays in this loop, artifact by
+ * artifact, in order: a run started ahead is just a run whose result waits
+ * until its artifact's turn, so the buckets, counts and first-seen
+ * artifacts are those of one run after the other. Results of runs started
+ * ahead for an artifact that turns out to be known are dropped. */
+
+/* How far ahead first runs may be started, per job slot. */
+#define LOOKAHEAD_PER_JOB 8
+/* A run older than this counts as a hang (it mostly waits for -timeout)
+ * and, with --hang-slots, no longer holds one of the --jobs slots. */
+#define HANG_MS 1000
+
+struct job {
+  size_t art;
+  unsigned run;
+  int running, done, ok, hang;
+  struct cf_run_proc *proc;
+  struct cf_run_result r;
+  struct cf_crash *c;
+};
+
+/* input_path writes the private copy's path of artifact |idx|. */
+static int input_path(const struct triage *tr, char *out, size_t out_len,
+                      size_t idx) {
+  char name[64], dir[PATH_MAX];
+  /* <work>/<idx>/input: the file is still called "input", as reports
+   * (a timeout's summary) name it. */
+  snprintf(name, sizeof(name), "%zu", idx);
+  if (!cf_path_join(dir, sizeof(dir), tr->work_dir, name) ||
+      (mkdir(dir, 0700) != 0 && errno != EEXIST)) {
+    return 0;
+  }
+  return cf_path_join(out, out_len, dir, "input");
+}
+
+static void job_free(struct job *j) {
+  if (j == NULL) {
+    return;
+  }
+  if (j->proc != NULL) {
+    /* Still running: kill it (cf_run_end kills the group and reaps). */
+    kill(-cf_run_pid(j->proc), SIGKILL);
+    cf_run_end(j->proc);
+    j->proc = NULL;
+  }
+  cf_run_result_free(&j->r);
+  free(j->c);
+  free(j);
+}
+
+static void pool_remove(struct triage *tr, size_t i) {
+  job_free(tr->pool[i]);
+  tr->pool[i] = tr->pool[--tr->num_pool];
+}
+
+/* pool_find returns the job for run |run| of artifact |art|, or NULL. */
+static struct job *pool_find(struct triage *tr, size_t art, unsigned run) {
+  for (size_t i = 0; i < tr->num_pool; i++) {
+    if (tr->pool[i]->art == art && tr->pool[i]->run == run) {
+      return tr->pool[i];
+    }
+  }
+  return NULL;
+}
+
+/* pool_add queues run |run| of artifact |art| (not started yet). */
+static struct job *pool_add(struct triage *tr, size_t art, unsigned run) {
+  struct job *j = calloc(1, sizeof(*j));
+  struct job **nv;
+  if (j == NULL || (j->c = calloc(1, sizeof(*j->c))) == NULL) {
+    free(j);
+    return NULL;
+  }
+  nv = realloc(tr->pool, (tr->num_pool + 1) * sizeof(*nv));
+  if (nv == NULL) {
+    free(j->c);
+    free(j);
+    return NULL;
+  }
+  tr->pool = nv;
+  j->art = art;
+  j->run = run;
+  tr->pool[tr->num_pool++] = j;
+  return j;
+}
+
+/* job_start starts |j|. Returns 0 on an internal error. */
+static int job_start(struct triage *tr, struct job *j) {
+  char input[PATH_MAX];
+  const struct tgt *g = &tr->tgts[tr->arts[j->art].target];
+  if (!input_path(tr, input, sizeof(input), j->art) ||
+      !cf_target_run_begin(&j->proc, &g->t, input, &j->r)) {
+    j->done = 1;
+    j->ok = 0;
+    return 0;
+  }
+  if (j->proc == NULL) {
+    j->done = 1; /* did not start: r.spawned is 0 */
+    j->ok = 1;
+    return 1;
+  }
+  j->running = 1;
+  return 1;
+}
+
+/* job_finish collects the finished |j|. */
+static void job_finish(struct triage *tr, struct job *j) {
+  char input[PATH_MAX];
+  const struct tgt *g = &tr->tgts[tr->arts[j->art].target];
+  j->ok = cf_run_end(j->proc);
+  j->proc = NULL;
+  j->running = 0;
+  j->done = 1;
+  if (j->ok) {
+    j->ok = input_path(tr, input, sizeof(input), j->art) &&
+            cf_target_run_finish(&g->t, input, &j->r, j->c);
+  }
+}
+
+/* prepare writes artifact |idx|'s private copy for a run started ahead.
+ * Returns 1 when it may run: readable and not already stored. */
+static int prepare_ahead(struct triage *tr, size_t idx) {
+  const struct artifact *a = &tr->arts[idx];
+  const struct tgt *g = &tr->tgts[a->target];
+  char input[PATH_MAX], sha1[CF_SHA1_HEX_LEN + 1];
+  uint8_t *data = NULL;
+  size_t len = 0;
+  int ok;
+  if (!cf_read_file(&data, &len, a->path, CF_MAX_ARTIFACT_LEN)) {
+    return 0;
+  }
+  cf_sha1_hex(sha1, data, len);
+  ok = cf_store_find_original(&g->store, sha1) == NULL &&
+       input_path(tr, input, sizeof(input), idx) &&
+       cf_write_file_atomic(input, data, len, 0600);
+  free(data);
+  if (ok) {
+    tr->prepared[idx] = 1;
+  }
+  return ok;
+}
+
+/* pool_fill starts queued runs of the current artifact |cur|, then first
+ * runs of the artifacts after it, while slots are free. |ahead|: 0 to
+ * start none ahead. */
+static void pool_fill(struct triage *tr, size_t cur, int ahead) {
+  size_t busy = 0, hangs = 0;
+  for (size_t i = 0; i < tr->num_pool; i++) {
+    struct job *j = tr->pool[i];
+    if (!j->running) {
+      continue;
+    }
+    if (!j->hang && tr->hang_slots > 0 &&
+        cf_run_elapsed_ms(j->proc) >= HANG_MS) {
+      j->hang = 1;
+      /* It keeps running to its timeout; fresh runs go first. */
+      (void)setpriority(PRIO_PROCESS, (id_t)cf_run_pid(j->proc), 19);
+    }
+    if (j->hang && hangs < tr->hang_slots) {
+      hangs++;
+    } else {
+      busy++;
+    }
+  }
+  for (size_t i = 0; i < tr->num_pool && busy < tr->jobs; i++) {
+    struct job *j = tr->pool[i];
+    if (j->art == cur && !j->running && !j->done) {
+      job_start(tr, j);
+      busy += j->running;
+    }
+  }
+  if (!ahead) {
+    return;
+  }
+  size_t limit = cur + 1 + (size_t)tr->jobs * LOOKAHEAD_PER_JOB;
+  for (size_t a = cur + 1; a < tr->num_arts && a < limit && busy < tr->jobs;
+       a++) {
+    if (tr->spec[a]) {
+      continue;
+    }
+    tr->spec[a] = 1;
+    if (!prepare_ahead(tr, a)) {
+      continue;
+    }
+    struct job *j = pool_add(tr, a, 0);
+    if (j == NULL) {
+      return;
+    }
+    job_start(tr, j);
+    busy += j->running;
+  }
+}
+
+/* pool_service waits up to one tick for the running jobs and collects the
+ * finished ones. */
+static void pool_service(struct triage *tr) {
+  struct pollfd pfds[256];
+  size_t idx[256], n = 0;
+  int wait = 25;
+  for (size_t i = 0; i < tr->num_pool && n < 256; i++) {
+    struct job *j = tr->pool[i];
+    if (!j->running) {
+      continue;
+    }
+    int w = cf_run_wait_ms(j->proc);
+    if (w < wait) {
+      wait = w;
+    }
+    pfds[n].fd = cf_run_fd(j->proc);
+    pfds[n].events = POLLIN;
+    pfds[n].revents = 0;
+    idx[n++] = i;
+  }
+  if (n == 0) {
+    return;
+  }
+  (void)poll(pfds, n, wait);
+  for (size_t k = 0; k < n; k++) {
+    struct job *j = tr->pool[idx[k]];
+    if (cf_run_check(j->proc, pfds[k].revents != 0)) {
+      job_finish(tr, j);
+    }
+  }
+}
+
+/* pool_drain waits until nothing runs (before a synchronous phase such as
+ * minimisation, which would otherwise leave the runs unattended). */
+static void pool_drain(struct triage *tr) {
+  for (;;) {
+    int any = 0;
+    for (size_t i = 0; i < tr->num_pool; i++) {
+      any |= tr->pool[i]->running;
+    }
+    if (!any) {
+      return;
+    }
+    pool_service(tr);
+  }
+}
+
+/* pool_drop frees every job of artifact |art| (killing running ones). */
+static void pool_drop(struct triage *tr, size_t art) {
+  for (size_t i = 0; i < tr->num_pool;) {
+    if (tr->pool[i]->art == art) {
+      pool_remove(tr, i);
+    } else {
+      i++;
+    }
+  }
+}
+
+/* pool_clear kills and frees everything. */
+static void pool_clear(struct triage *tr) {
+  while (tr->num_pool > 0) {
+    pool_remove(tr, tr->num_pool - 1);
+  }
+}
+
+/* queue_runs queues runs [from, to) of |art| that are not there yet. */
+static int queue_runs(struct triage *tr, size_t art, unsigned from,
+                      unsigned to) {
+  for (unsigned r = from; r < to; r++) {
+    if (pool_find(tr, art, r) == NULL && pool_add(tr, art, r) == NULL) {
+      return 0;
+    }
+  }
+  return 1;
+}
+
+/* get_run waits for run |run| of artifact |art| and moves its result to
+ * |*r| and |*c|. Returns 1 on success, 0 on an internal error, -1 when
+ * interrupted. */
+static int get_run(struct triage *tr, size_t art, unsigned run,
+                   struct cf_run_result *r, struct cf_crash *c) {
+  struct job *j = pool_find(tr, art, run);
+  if (j == NULL && (j = pool_add(tr, art, run)) == NULL) {
+    return 0;
+  }
+  for (;;) {
+    if (j->done) {
+      int ok = j->ok;
+      *r = j->r;
+      memset(&j->r, 0, sizeof(j->r));
+      memcpy(c, j->c, sizeof(*c));
+      for (size_t i = 0; i < tr->num_pool; i++) {
+        if (tr->pool[i] == j) {
+          pool_remove(tr, i);
+          break;
+        }
+      }
+      return ok;
+    }
+    if (cf_interrupted) {
+      return -1;
+    }
+    pool_fill(tr, art, tr->jobs > 1);
+    if (!j->done) {
+      pool_service(tr);
+    }
+  }
+}
+
 /* triage_one triages artifact |idx|. Returns 1 when it is finished
  * (stored, known, or reported as an error), 0 when it was abandoned
  * (interrupt, environment error): then the run stops. */
@@ -493,6 +827,7 @@ static int triage_one(struct triage *tr, size_t idx) {
     fprintf(stderr, "cannot read: %s\n",
             errno == EINVAL ? "not a regular file" : strerror(errno));
     tr->errors++;
+    pool_drop(tr, idx);
     return 1;
   }
   cf_sha1_hex(sha1, data, len);
@@ -505,8 +840,8 @@ static int triage_one(struct triage *tr, size_t idx) {
   }
   /* Run a private copy: the artifact's name is never passed to the target
    * (it could start with '-', or change under us). */
-  if (!cf_path_join(input, sizeof(input), tr->work_dir, "input") ||
-      !cf_write_file_atomic(input, data, len, 0600)) {
+  if (!input_path(tr, input, sizeof(input), idx) ||
+      (!tr->prepared[idx] && !cf_write_file_atomic(input, data, len, 0600))) {
     fprintf(stderr, "cannot write a work copy: %s\n", strerror(errno));
     tr->env_error = 1;
     ret = 0;
@@ -531,7 +866,13 @@ static int triage_one(struct triage *tr, size_t idx) {
       ret = 0;
       goto done;
     }
-    if (!cf_target_run(&g->t, input, &r, &runs[i])) {
+    int got = get_run(tr, idx, (unsigned)i, &r, &runs[i]);
+    if (got < 0) {
+      fprintf(stderr, "interrupted, abandoned\n");
+      ret = 0;
+      goto done;
+    }
+    if (!got) {
       fprintf(stderr, "cannot run the target (internal error)\n");
       tr->env_error = 1;
       ret = 0;
@@ -559,6 +900,18 @@ static int triage_one(struct triage *tr, size_t idx) {
           strcmp(known->state, runs[0].state) == 0) {
         n_runs = 1;
       }
+      /* The other runs of a new crash (or of no crash) at once. */
+      if (n_runs > 1 && !queue_runs(tr, idx, 1, n_runs)) {
+        fprintf(stderr, "out of memory\n");
+        tr->errors++;
+        goto done;
+      }
+    }
+    if (i == 0 && !runs[0].crashed && n_runs > 1 &&
+        !queue_runs(tr, idx, 1, n_runs)) {
+      fprintf(stderr, "out of memory\n");
+      tr->errors++;
+      goto done;
     }
   }
   if (cf_interrupted) {
@@ -643,6 +996,7 @@ static int triage_one(struct triage *tr, size_t idx) {
     nb->original_size = len;
     fprintf(stderr, " -> new bucket %s/%s", g->t.name, nb->bucket);
     if (tr->minimize && !flaky) {
+      pool_drain(tr); /* runs started ahead must not wait unattended */
       struct cf_min_opts mo = {tr->min_runs, tr->min_secs, tr->work_dir};
       if (!cf_minimize(&repro, &repro_len, nb->minimized,
                        sizeof(nb->minimized), &g->t, c, data, len, &mo)) {
@@ -698,6 +1052,12 @@ static int triage_one(struct triage *tr, size_t idx) {
   remove_if_raw(g, a->path);
 
 done:
+  pool_drop(tr, idx);
+  if (input_path(tr, input, sizeof(input), idx)) {
+    unlink(input);
+    *strrchr(input, '/') = '\0';
+    rmdir(input);
+  }
   cf_bucket_free(nb);
   free(runs);
   free(data);
@@ -763,6 +1123,11 @@ static void print_table(struct triage *tr) {
 }
 
 static void triage_free(struct triage *tr) {
+  pool_clear(tr);
+  free(tr->pool);
+  free(tr->spec);
+  free(tr->prepared);
+  cf_symbolizer_stop();
   for (size_t i = 0; i < tr->num_tgts; i++) {
     cf_store_free(&tr->tgts[i].store);
   }
@@ -788,6 +1153,9 @@ int cf_cmd_triage(int argc, char **argv) {
       {"no-minimize", no_argument, NULL, 'n'},
       {"minimize-runs", required_argument, NULL, 'R'},
       {"minimize-time", required_argument, NULL, 'S'},
+      {"jobs", required_argument, NULL, 'j'},
+      {"hang-slots", required_argument, NULL, 'H'},
+      {"sanitizer-symbolize", no_argument, NULL, 'Y'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0},
   };
@@ -803,6 +1171,11 @@ int cf_cmd_triage(int argc, char **argv) {
   tr.min_runs = DEFAULT_MIN_RUNS;
   tr.min_secs = DEFAULT_MIN_SECS;
   tr.minimize = 1;
+  {
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    tr.jobs = ncpu < 1 ? 1 : ncpu > 64 ? 64 : (unsigned)ncpu;
+  }
+  tr.hang_slots = DEFAULT_HANG_SLOTS;
   optind = 1;
   opterr = 0;
   /* GNU getopt permutes: options may follow operands; "--" ends them. */
@@ -832,6 +1205,14 @@ int cf_cmd_triage(int argc, char **argv) {
         ok = cf_parse_u32_arg(&tr.min_secs, "triage", "--minimize-time",
                               optarg, 1, 86400);
         break;
+      case 'j':
+        ok = cf_parse_u32_arg(&tr.jobs, "triage", "--jobs", optarg, 1, 64);
+        break;
+      case 'H':
+        ok = cf_parse_u32_arg(&tr.hang_slots, "triage", "--hang-slots",
+                              optarg, 0, 64);
+        break;
+      case 'Y': tr.sanitizer_symbolize = 1; break;
       case 'h': usage(stdout); return CF_EXIT_OK;
       default:
         fprintf(stderr, "chainfuzz triage: unknown option or missing value: "
@@ -1002,6 +1383,14 @@ int cf_cmd_triage(int argc, char **argv) {
             g->store.num_buckets, g->store.num_buckets == 1 ? "" : "s");
   }
 
+  tr.spec = calloc(tr.num_arts, 1);
+  tr.prepared = calloc(tr.num_arts, 1);
+  if (tr.spec == NULL || tr.prepared == NULL) {
+    fprintf(stderr, "chainfuzz triage: out of memory\n");
+    close(lock_fd);
+    triage_free(&tr);
+    return CF_EXIT_USAGE;
+  }
   for (size_t i = 0; i < tr.num_arts; i++) {
     if (!triage_one(&tr, i)) {
       break;
@@ -1011,6 +1400,7 @@ int cf_cmd_triage(int argc, char **argv) {
       break;
     }
   }
+  pool_clear(&tr); /* runs started ahead of an interrupt or error */
   write_sarif(&tr);
   print_table(&tr);
   close(lock_fd);

@@ -443,6 +443,53 @@ t_flaky() {
 }
 check "a target crashing on every other run -> flaky true, reproduced 2/3" t_flaky
 
+# ------------------------------------------ speed: jobs, symbolization --
+
+# summary_of DIR: per bucket "id type state count first-original frames", sorted:
+# what must not depend on --jobs or on who symbolizes.
+summary_of() {
+  local r
+  for r in "$1"/toy/*/report.json; do
+    [[ -f $r ]] || continue
+    jget "$r" '" | ".join([j["bucket"], j["type"], "/".join(j["state"]), str(j["count"]), j["originals"][0], ",".join(f.get("function", "") + "@" + f.get("file", "") + ":" + str(f.get("line", "")) for f in j.get("frames", []))])'
+  done | sort
+}
+t_jobs_same() {
+  local ins=(in/a1 in/b1 in/a2 in/n1 in/a3 in/b1 in/a4 in/k1 in/a5)
+  run 300 "$CLI" triage --target "$tmp/bin/toy" --out "$tmp/c-j1" --no-minimize --jobs 1 --sanitizer-symbolize "${ins[@]}"
+  rc_is 1 || return 1
+  run 300 "$CLI" triage --target "$tmp/bin/toy" --out "$tmp/c-j2" --no-minimize --jobs 2 "${ins[@]}"
+  rc_is 1 || return 1
+  run 300 "$CLI" triage --target "$tmp/bin/toy" --out "$tmp/c-j4" --no-minimize --jobs 4 "${ins[@]}"
+  rc_is 1 || return 1
+  local s1 s2 s4
+  s1=$(summary_of "$tmp/c-j1"); s2=$(summary_of "$tmp/c-j2"); s4=$(summary_of "$tmp/c-j4")
+  [[ -n $s1 ]] || { why="no buckets"; return 1; }
+  is "$s2" "$s1" "--jobs 2 (triage symbolizing) vs --jobs 1 --sanitizer-symbolize" &&
+    is "$s4" "$s1" "--jobs 4 vs --jobs 1"
+}
+check "--jobs 1/2/4 and who symbolizes give the same buckets, counts, first originals and frames" t_jobs_same
+t_hang_slots() {
+  local t0 i hs=()
+  for i in 1 2 3 4 5 6; do printf 'HANG-%s' "$i" >"$tmp/hang$i"; hs+=("$tmp/hang$i"); done
+  t0=$(date +%s%N)
+  run 120 "$CLI" triage --target "$tmp/bin/toy" --out "$tmp/c-hs" --timeout 2 --runs 1 --jobs 2 --hang-slots 6 "${hs[@]}"
+  rc_is 1 || return 1
+  # Six 2 s hangs, 2 jobs: 6 s and more one pair after the other; with the
+  # hang slots a pair starts every second and they overlap.
+  local ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  [[ $ms -lt 5500 ]] || { why="took $ms ms"; return 1; }
+  local b
+  b=$(bucket_of "$tmp/c-hs" toy Timeout) || { why="no Timeout bucket"; return 1; }
+  is "$(jget "$b/report.json" 'j["count"]')" 6 "count"
+}
+check "--hang-slots: the runs of a hang wait out their timeout together" t_hang_slots
+t_bad_jobs() {
+  run 30 "$CLI" triage --target "$tmp/bin/toy" --out "$tmp/c-bad" --jobs 0 in/a1
+  rc_is 2 && err_has "--jobs"
+}
+check "--jobs 0 is a usage error" t_bad_jobs
+
 # ---------------------------------------------- errors and the target --
 
 t_missing_bin() {
