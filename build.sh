@@ -3,14 +3,16 @@
 #
 # OSS-Fuzz mode (when $OUT and $LIB_FUZZING_ENGINE are set): honours CC CXX
 # CFLAGS CXXFLAGS LIB_FUZZING_ENGINE SRC OUT WORK SANITIZER; BoringSSL comes
-# from $BORINGSSL_SRC or $SRC/boringssl; every target goes to $OUT/<target>
+# from $BORINGSSL_SRC or $SRC/boringssl, mbedTLS 2.28 from $MBEDTLS_SRC or
+# $SRC/mbedtls; every target goes to $OUT/<target>
 # with <target>_seed_corpus.zip and, where present, .dict and .options.
 #
 # Local mode (default): installs missing tools with apt-get (as root; else it
-# prints the apt-get line and exits 2), fetches BoringSSL from $BORINGSSL_SRC
-# or Debian's source package through a private apt configuration under
-# build/apt (the system's apt state is never touched), builds it per flavor
-# into a cache keyed by source version + flags, then builds every target of
+# prints the apt-get line and exits 2), fetches BoringSSL and mbedTLS from
+# $BORINGSSL_SRC / $MBEDTLS_SRC or Debian's source packages through a private
+# apt configuration under build/apt (the system's apt state is never
+# touched), builds them per flavor into a cache keyed by source version +
+# flags, then builds every target of
 # targets/*.c in every requested flavor under build/<flavor>/.
 #
 # Run `./build.sh --help` for the options. Docs: README.md ("Building").
@@ -21,6 +23,13 @@ BUILD=${CHAINFUZZ_BUILD_DIR:-$ROOT/build}
 CACHE=${CHAINFUZZ_CACHE_DIR:-$BUILD/cache}
 ALL_FLAVORS="libfuzzer afl replay plain"
 BSSL_PACKAGE=android-platform-external-boringssl
+MBEDTLS_PACKAGE=mbedtls
+# MBEDTLS_DEFS: mbedTLS options on top of its default configuration
+# (include/mbedtls/config.h), given to the library and to every file of ours
+# (the same struct layouts on both sides). MBEDTLS_PLATFORM_TIME_ALT lets the
+# validator set the clock X.509 validity is checked against
+# (mbedtls_platform_set_time): the case's time, never the machine's.
+MBEDTLS_DEFS="-DMBEDTLS_PLATFORM_TIME_ALT"
 AFL_DRIVER=/usr/lib/afl/libAFLDriver.a
 
 usage() {
@@ -28,7 +37,7 @@ usage() {
 usage: ./build.sh [--flavor F[,F...]]... [--jobs N] [--no-install]
        ./build.sh --list-targets | --list-flavors | --help
 
-Builds BoringSSL and every fuzz target (targets/*.c) in each flavor:
+Builds BoringSSL, mbedTLS and every fuzz target (targets/*.c) in each flavor:
   libfuzzer  ASan + UBSan + -fsanitize=fuzzer       build/libfuzzer/bin/
   afl        afl-clang-fast + ASan + libAFLDriver   build/afl/bin/
   replay     ASan + UBSan + our replay driver        build/replay/bin/
@@ -44,6 +53,7 @@ Options:
 
 Environment:
   BORINGSSL_SRC        use this BoringSSL tree instead of Debian's source
+  MBEDTLS_SRC          use this mbedTLS 2.28 tree instead of Debian's source
   CHAINFUZZ_BUILD_DIR  build directory (default: ./build)
   CHAINFUZZ_CACHE_DIR  cache of built libraries (default: <build dir>/cache)
 OSS-Fuzz mode starts when OUT and LIB_FUZZING_ENGINE are both set.
@@ -224,22 +234,29 @@ fetch_debian_source() {
   rm -rf "$dl"
 }
 
+# tree_id DIR prints a version string for a source tree the user gave: the
+# one build.sh recorded when it fetched the tree itself, else a revision
+# (BoringSSL's BORINGSSL_REVISION, git HEAD) plus the path.
+tree_id() {
+  local dir=$1 id
+  if [[ -f $dir/.chainfuzz-source ]]; then
+    cat "$dir/.chainfuzz-source"; return
+  elif [[ -f $dir/BORINGSSL_REVISION ]]; then
+    id="revision:$(cat "$dir/BORINGSSL_REVISION")"
+  elif git -C "$dir" rev-parse HEAD >/dev/null 2>&1; then
+    id="git:$(git -C "$dir" rev-parse HEAD)"
+  else
+    id="dir"
+  fi
+  printf '%s@%s\n' "$id" "$dir"
+}
+
 # boringssl_source sets BSSL_SRC and BSSL_ID (version string for the cache).
 boringssl_source() {
   if [[ -n ${BORINGSSL_SRC:-} ]]; then
     BSSL_SRC=$(cd "$BORINGSSL_SRC" 2>/dev/null && pwd) ||
       die "BORINGSSL_SRC=$BORINGSSL_SRC is not a directory"
-    if [[ -f $BSSL_SRC/.chainfuzz-source ]]; then
-      # A tree build.sh fetched and verified itself: its version names it.
-      BSSL_ID=$(cat "$BSSL_SRC/.chainfuzz-source")
-    elif [[ -f $BSSL_SRC/BORINGSSL_REVISION ]]; then
-      BSSL_ID="revision:$(cat "$BSSL_SRC/BORINGSSL_REVISION")"
-    elif git -C "$BSSL_SRC" rev-parse HEAD >/dev/null 2>&1; then
-      BSSL_ID="git:$(git -C "$BSSL_SRC" rev-parse HEAD)"
-    else
-      BSSL_ID="dir"
-    fi
-    [[ -f $BSSL_SRC/.chainfuzz-source ]] || BSSL_ID="$BSSL_ID@$BSSL_SRC"
+    BSSL_ID=$(tree_id "$BSSL_SRC")
   else
     BSSL_SRC=$BUILD/src/boringssl
     if [[ ! -f $BSSL_SRC/.chainfuzz-source ]]; then
@@ -262,16 +279,34 @@ bssl_include() {
   if [[ -d $BSSL_SRC/src/include ]]; then echo "$BSSL_SRC/src/include"; else echo "$BSSL_SRC/include"; fi
 }
 
+# cache_entry NAME CC MAKEFILE KEY-LINE...: creates and prints the cache
+# directory of one library build, keyed by the key lines (source version,
+# compilers and flags), the compiler's version and the makefile that builds
+# it. Every library build.sh builds is cached this way.
+cache_entry() {
+  local name=$1 cc=$2 mkfile=$3 key dir
+  shift 3
+  key=$( { printf '%s\n' "$@"; "$cc" --version 2>/dev/null | head -n 1; cat "$mkfile"; } |
+         sha256sum | cut -c1-16)
+  dir=$CACHE/$name-$key
+  mkdir -p "$dir"
+  printf '%s\n' "$@" >"$dir/KEY"
+  printf '%s\n' "$dir"
+}
+
+# link_cache_entry LINK DIR points the flavor's LINK at cache entry DIR.
+link_cache_entry() {
+  mkdir -p "$(dirname "$1")"
+  ln -sfn "$2" "$1.tmp" && mv -T "$1.tmp" "$1"
+}
+
 # build_boringssl DIR CC CXX CFLAGS CXXFLAGS: builds libcrypto.a and
 # libssl.a into the cache entry for (source, compiler, flags) and links DIR
 # to it. Objects stay in the cache, so a second build is incremental.
 build_boringssl() {
-  local link=$1 cc=$2 cxx=$3 cflags=$4 cxxflags=$5 key dir
-  key=$( { echo "$BSSL_ID"; echo "$BSSL_LAYOUT"; echo "$cc $cflags"; echo "$cxx $cxxflags";
-           "$cc" --version 2>/dev/null | head -n 1; cat "$ROOT/mk/boringssl.mk"; } | sha256sum | cut -c1-16)
-  dir=$CACHE/boringssl-$key
-  mkdir -p "$dir"
-  printf 'source=%s\ncc=%s %s\ncxx=%s %s\n' "$BSSL_ID" "$cc" "$cflags" "$cxx" "$cxxflags" >"$dir/KEY"
+  local link=$1 cc=$2 cxx=$3 cflags=$4 cxxflags=$5 dir
+  dir=$(cache_entry boringssl "$cc" "$ROOT/mk/boringssl.mk" "$BSSL_ID" "$BSSL_LAYOUT" \
+          "$cc $cflags" "$cxx $cxxflags")
   if [[ $BSSL_LAYOUT = eureka ]]; then
     env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
     make -s -j"$JOBS" -f "$ROOT/mk/boringssl.mk" SRC="$BSSL_SRC" OUT="$dir" \
@@ -288,8 +323,46 @@ build_boringssl() {
     cp -f "$(find "$dir/cmake" -name libcrypto.a | head -n 1)" "$dir/libcrypto.a"
     cp -f "$(find "$dir/cmake" -name libssl.a | head -n 1)" "$dir/libssl.a"
   fi
-  mkdir -p "$(dirname "$link")"
-  ln -sfn "$dir" "$link.tmp" && mv -T "$link.tmp" "$link"
+  link_cache_entry "$link" "$dir"
+}
+
+# -------------------------------------------------------------- mbedTLS --
+
+# mbedtls_source sets MBED_SRC and MBED_ID (version string for the cache)
+# from $MBEDTLS_SRC or Debian's source package, and checks it is 2.28.x:
+# validators/mbedtls.c uses the 2.x API (config.h, public struct fields).
+mbedtls_source() {
+  if [[ -n ${MBEDTLS_SRC:-} ]]; then
+    MBED_SRC=$(cd "$MBEDTLS_SRC" 2>/dev/null && pwd) ||
+      die "MBEDTLS_SRC=$MBEDTLS_SRC is not a directory"
+    MBED_ID=$(tree_id "$MBED_SRC")
+  else
+    MBED_SRC=$BUILD/src/mbedtls
+    if [[ ! -f $MBED_SRC/.chainfuzz-source ]]; then
+      fetch_debian_source "$MBEDTLS_PACKAGE" "$MBED_SRC"
+    fi
+    MBED_ID=$(cat "$MBED_SRC/.chainfuzz-source")
+  fi
+  [[ -f $MBED_SRC/library/x509_crt.c && -f $MBED_SRC/include/mbedtls/x509_crt.h ]] ||
+    die "$MBED_SRC has no library/x509_crt.c and include/mbedtls/x509_crt.h: not an mbedTLS tree"
+  local version
+  version=$(sed -n 's/^#define MBEDTLS_VERSION_STRING *"\([0-9.]*\)".*/\1/p' \
+            "$MBED_SRC/include/mbedtls/version.h" 2>/dev/null)
+  [[ $version == 2.28.* ]] ||
+    die "$MBED_SRC is mbedTLS '${version:-unknown}'; the adapter (validators/mbedtls.c) needs 2.28.x (git: the mbedtls-2.28 branch)"
+  MBED_VERSION=$version
+}
+
+# build_mbedtls LINK CC CFLAGS: builds libmbedcrypto.a, libmbedx509.a and
+# libmbedtls.a (library/ only, no programs) with mk/mbedtls.mk into the
+# cache entry for (source, compiler, flags) and links LINK to it.
+build_mbedtls() {
+  local link=$1 cc=$2 cflags="$3 $MBEDTLS_DEFS" dir
+  dir=$(cache_entry mbedtls "$cc" "$ROOT/mk/mbedtls.mk" "$MBED_ID" "$cc $cflags")
+  env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+  make -s -j"$JOBS" -f "$ROOT/mk/mbedtls.mk" SRC="$MBED_SRC" OUT="$dir" \
+    CC="$cc" CFLAGS="$cflags" >&2 || die "mbedTLS build failed (flags: $cflags)"
+  link_cache_entry "$link" "$dir"
 }
 
 # ------------------------------------------------------------- flavors --
@@ -343,22 +416,30 @@ build_ours() {
   make -s -j"$JOBS" -C "$ROOT" -f "$ROOT/mk/chainfuzz.mk" OUT="$out" \
     CC="$CC" CXX="$CXX" CFLAGS="$CFLAGS_OURS" LDFLAGS="$LDFLAGS_OURS" \
     ENGINE="$ENGINE" TOOLS="$TOOLS" WERROR="$werror" BSSL_INC="$(bssl_include)" \
-    BSSL_LIB="$out/boringssl" >&2 || die "build of chainfuzz in $out failed"
+    BSSL_LIB="$out/boringssl" MBEDTLS_INC="$MBED_SRC/include" MBEDTLS_LIB="$out/mbedtls" \
+    MBEDTLS_DEFS="$MBEDTLS_DEFS" >&2 || die "build of chainfuzz in $out failed"
 }
 
 build_flavor() {
-  local flavor=$1 out=$BUILD/$1 t0
+  local flavor=$1 out=$BUILD/$1 t0 t1
   t0=$(date +%s)
   flavor_settings "$flavor"
   log "[$flavor] BoringSSL"
   build_boringssl "$out/boringssl" "$CC" "$CXX" "$LIB_CFLAGS" "$LIB_CXXFLAGS"
+  t1=$(date +%s)
+  log "[$flavor] mbedTLS $MBED_VERSION"
+  build_mbedtls "$out/mbedtls" "$CC" "$LIB_CFLAGS"
+  log "[$flavor] mbedTLS ready in $(( $(date +%s) - t1 ))s"
   log "[$flavor] targets: $(list_targets | tr '\n' ' ')"
   build_ours "$out"
   # flavor.env: how this flavor compiles, for benchmarks and for users who
   # build an extra target by hand against it.
-  printf 'CC=%q\nCXX=%q\nCFLAGS=%q\nLDFLAGS=%q\nENGINE=%q\nBSSL_SRC=%q\nBSSL_INC=%q\nBSSL_LIB=%q\n' \
+  # MBEDTLS_LIB holds libmbedtls.a, libmbedx509.a and libmbedcrypto.a; code
+  # that includes mbedTLS headers must be compiled with MBEDTLS_DEFS.
+  printf 'CC=%q\nCXX=%q\nCFLAGS=%q\nLDFLAGS=%q\nENGINE=%q\nBSSL_SRC=%q\nBSSL_INC=%q\nBSSL_LIB=%q\nMBEDTLS_SRC=%q\nMBEDTLS_INC=%q\nMBEDTLS_LIB=%q\nMBEDTLS_DEFS=%q\n' \
     "$CC" "$CXX" "$CFLAGS_OURS" "$LDFLAGS_OURS" "$ENGINE" "$BSSL_SRC" "$(bssl_include)" \
-    "$out/boringssl" >"$out/flavor.env.tmp" && mv -f "$out/flavor.env.tmp" "$out/flavor.env"
+    "$out/boringssl" "$MBED_SRC" "$MBED_SRC/include" "$out/mbedtls" "$MBEDTLS_DEFS" \
+    >"$out/flavor.env.tmp" && mv -f "$out/flavor.env.tmp" "$out/flavor.env"
   log "[$flavor] done in $(( $(date +%s) - t0 ))s: $out/bin"
 }
 
@@ -373,11 +454,18 @@ ossfuzz_build() {
     BORINGSSL_SRC=$SRC/boringssl
   fi
   boringssl_source
+  if [[ -z ${MBEDTLS_SRC:-} ]]; then
+    [[ -d $SRC/mbedtls ]] ||
+      die "OSS-Fuzz mode: neither MBEDTLS_SRC nor \$SRC/mbedtls exists (Dockerfile: git clone --depth 1 --branch mbedtls-2.28 https://github.com/Mbed-TLS/mbedtls.git mbedtls)"
+    MBEDTLS_SRC=$SRC/mbedtls
+  fi
+  mbedtls_source
   CC=${CC:-clang}; CXX=${CXX:-clang++}
   local cflags="${CFLAGS:-} $COMMON_DEFS" cxxflags="${CXXFLAGS:-} $COMMON_DEFS"
   [[ ${SANITIZER:-} = memory ]] && cflags="$cflags -DOPENSSL_NO_ASM" && cxxflags="$cxxflags -DOPENSSL_NO_ASM"
   log "OSS-Fuzz mode: SANITIZER=${SANITIZER:-?} engine=$LIB_FUZZING_ENGINE"
   build_boringssl "$BUILD/ossfuzz/boringssl" "$CC" "$CXX" "$cflags" "$cxxflags"
+  build_mbedtls "$BUILD/ossfuzz/mbedtls" "$CC" "$cflags"
   CFLAGS_OURS=$cflags; LDFLAGS_OURS="$LIB_FUZZING_ENGINE"
   ENGINE=ossfuzz; TOOLS=0
   build_ours "$BUILD/ossfuzz"
@@ -404,6 +492,7 @@ fi
 
 install_tools
 boringssl_source
+mbedtls_source
 for flavor in $FLAVORS; do
   build_flavor "$flavor"
 done

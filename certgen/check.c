@@ -169,54 +169,12 @@ static const char *expect_name(enum cf_expect_kind k) {
                                  : "EITHER";
 }
 
-void cf_check_one(struct cf_check_result *out, const struct cf_recipe *r,
-                  const struct cf_pool *pool, struct cf_divergences *divs) {
-  static const char kValidator[] = "boringssl";
-  struct cf_built built;
-  struct cf_case c;
-  uint8_t *case_der = NULL;
-  size_t case_len = 0;
-  char err[256];
+/* judge compares validator |v|'s verdict (already in |out|) with the
+ * oracle's and looks the scenario up in the divergence file. */
+static void judge(struct cf_check_result *out, const struct cf_recipe *r,
+                  const struct cf_validator *v, struct cf_divergences *divs) {
   struct cf_divergence *div;
   int agree;
-
-  memset(out, 0, sizeof(*out));
-  memset(&built, 0, sizeof(built));
-  if (!cf_build_certs(&built, r, pool, err, sizeof(err))) {
-    out->status = CF_CHECK_ERROR;
-    snprintf(out->msg, sizeof(out->msg), "build: %s", err);
-    return;
-  }
-  if (!cf_oracle_judge(&out->oracle, r, &built)) {
-    out->status = CF_CHECK_ERROR;
-    snprintf(out->msg, sizeof(out->msg), "the oracle found the recipe "
-             "inconsistent");
-    goto done;
-  }
-  /* The scenario's own expectation must be the oracle's. */
-  if (out->oracle.expect != r->expect ||
-      (r->expect == CF_EXPECT_REJECT && out->oracle.reason != r->expect_reason)) {
-    out->status = CF_CHECK_ORACLE_MISMATCH;
-    snprintf(out->msg, sizeof(out->msg),
-             "scenario says %s %s, oracle says %s %s (rule %s: %s)",
-             expect_name(r->expect), cf_reason_name(r->expect_reason),
-             expect_name(out->oracle.expect),
-             cf_reason_name(out->oracle.reason), out->oracle.rule,
-             out->oracle.detail);
-    goto done;
-  }
-  if (!cf_build_case(&case_der, &case_len, r, &built)) {
-    out->status = CF_CHECK_ERROR;
-    snprintf(out->msg, sizeof(out->msg),
-             "cannot make a case (too many certificates for the case format?)");
-    goto done;
-  }
-  if (cf_case_parse(&c, NULL, case_der, case_len) != CF_CASE_OK) {
-    out->status = CF_CHECK_ERROR;
-    snprintf(out->msg, sizeof(out->msg), "the built case does not parse");
-    goto done;
-  }
-  cf_boringssl_verify(&out->verdict, &c);
   switch (out->oracle.expect) {
     case CF_EXPECT_ACCEPT:
       agree = out->verdict.decision == CF_ACCEPT;
@@ -228,7 +186,7 @@ void cf_check_one(struct cf_check_result *out, const struct cf_recipe *r,
       agree = out->verdict.decision != CF_ERROR;
       break;
   }
-  div = find_divergence(divs, r->id, kValidator);
+  div = find_divergence(divs, r->id, v->name);
   if (div != NULL) {
     div->used = 1;
   }
@@ -237,7 +195,7 @@ void cf_check_one(struct cf_check_result *out, const struct cf_recipe *r,
       out->status = CF_CHECK_STALE;
       snprintf(out->msg, sizeof(out->msg),
                "listed at %s line %u but %s now agrees with the oracle",
-               CF_DIVERGENCES_FILE, div->line, kValidator);
+               CF_DIVERGENCES_FILE, div->line, v->name);
     } else if (out->oracle.expect == CF_EXPECT_REJECT &&
                out->verdict.reason != out->oracle.reason) {
       out->status = CF_CHECK_AGREE_OTHER_REASON;
@@ -252,13 +210,72 @@ void cf_check_one(struct cf_check_result *out, const struct cf_recipe *r,
     out->status = CF_CHECK_DISAGREE;
     snprintf(out->msg, sizeof(out->msg), "oracle %s %s (%s), %s %s %s (%ld %s)",
              expect_name(out->oracle.expect), cf_reason_name(out->oracle.reason),
-             out->oracle.rule, kValidator,
+             out->oracle.rule, v->name,
              cf_decision_name(out->verdict.decision),
              cf_reason_name(out->verdict.reason), out->verdict.native_code,
              out->verdict.native_text);
   }
+}
+
+void cf_check_one(struct cf_check_result *out, const struct cf_recipe *r,
+                  const struct cf_pool *pool, const struct cf_validator *vals,
+                  size_t num_vals, struct cf_divergences *divs) {
+  struct cf_built built;
+  struct cf_case c;
+  uint8_t *case_der = NULL;
+  size_t case_len = 0;
+  char err[256];
+  struct cf_check_result first;
+
+  memset(&first, 0, sizeof(first));
+  memset(&built, 0, sizeof(built));
+  if (!cf_build_certs(&built, r, pool, err, sizeof(err))) {
+    first.status = CF_CHECK_ERROR;
+    snprintf(first.msg, sizeof(first.msg), "build: %s", err);
+    goto done;
+  }
+  if (!cf_oracle_judge(&first.oracle, r, &built)) {
+    first.status = CF_CHECK_ERROR;
+    snprintf(first.msg, sizeof(first.msg), "the oracle found the recipe "
+             "inconsistent");
+    goto done;
+  }
+  /* The scenario's own expectation must be the oracle's. */
+  if (first.oracle.expect != r->expect ||
+      (r->expect == CF_EXPECT_REJECT && first.oracle.reason != r->expect_reason)) {
+    first.status = CF_CHECK_ORACLE_MISMATCH;
+    snprintf(first.msg, sizeof(first.msg),
+             "scenario says %s %s, oracle says %s %s (rule %s: %s)",
+             expect_name(r->expect), cf_reason_name(r->expect_reason),
+             expect_name(first.oracle.expect),
+             cf_reason_name(first.oracle.reason), first.oracle.rule,
+             first.oracle.detail);
+    goto done;
+  }
+  if (!cf_build_case(&case_der, &case_len, r, &built)) {
+    first.status = CF_CHECK_ERROR;
+    snprintf(first.msg, sizeof(first.msg),
+             "cannot make a case (too many certificates for the case format?)");
+    goto done;
+  }
+  if (cf_case_parse(&c, NULL, case_der, case_len) != CF_CASE_OK) {
+    first.status = CF_CHECK_ERROR;
+    snprintf(first.msg, sizeof(first.msg), "the built case does not parse");
+    goto done;
+  }
+  for (size_t i = 0; i < num_vals; i++) {
+    out[i] = first;
+    vals[i].verify(&out[i].verdict, &c);
+    judge(&out[i], r, &vals[i], divs);
+  }
+  free(case_der);
+  cf_built_free(&built);
+  return;
 
 done:
+  for (size_t i = 0; i < num_vals; i++) {
+    out[i] = first;
+  }
   free(case_der);
   cf_built_free(&built);
 }

@@ -1,12 +1,12 @@
 /* check.h — `certgen check`: every scenario of the catalogue through the
  * oracle and through a real validator, and whether they agree.
  *
- * For one scenario, check:
+ * For one scenario and each validator, check:
  *  1. parses the recipe and asks the oracle (oracle.h); the oracle must say
  *     what the scenario file says (`expect`), else the scenario or the oracle
  *     is wrong: CF_CHECK_ORACLE_MISMATCH;
  *  2. builds the certificates and the case (build.h), parses the case back
- *     and runs the validator on it;
+ *     and runs each validator on it (validator.h's registry);
  *  3. compares the validator's decision with the oracle's: ACCEPT/REJECT
  *     must match (EITHER takes both); a rejection under another reason is
  *     CF_CHECK_AGREE_OTHER_REASON (reported, not a failure: a chain with
@@ -26,6 +26,7 @@
 
 #include <stddef.h>
 
+#include "chainfuzz/validator.h"
 #include "chainfuzz/verdict.h"
 #include "keypool.h"
 #include "oracle.h"
@@ -83,10 +84,16 @@ struct cf_check_result {
   char msg[512];                  /* for ERROR and ORACLE_MISMATCH */
 };
 
-/* cf_check_one checks the parsed recipe |r| with the BoringSSL validator.
- * |divs| may be NULL. Marks the matching divergence used. */
+/* cf_check_one checks the parsed recipe |r| with each validator of |vals|
+ * (|num_vals| of them; see cf_validators() in chainfuzz/validator.h): the
+ * certificates, the oracle's judgement and the case are made once, then
+ * every validator runs on the same case. |out| has |num_vals| entries, in
+ * the order of |vals|. When the scenario cannot be built or its `expect` is
+ * not the oracle's, every entry carries that ERROR or ORACLE_MISMATCH.
+ * |divs| may be NULL. Marks the matching divergences used. */
 void cf_check_one(struct cf_check_result *out, const struct cf_recipe *r,
-                  const struct cf_pool *pool, struct cf_divergences *divs);
+                  const struct cf_pool *pool, const struct cf_validator *vals,
+                  size_t num_vals, struct cf_divergences *divs);
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,6 @@
-/* cmd_check.c — `certgen check`: the catalogue through the oracle and
- * BoringSSL's device path (check.h), one line per scenario and a summary.
+/* cmd_check.c — `certgen check`: the catalogue through the oracle and every
+ * registered validator's device path (check.h; validator.h's registry), one
+ * line per (scenario, validator), a summary per validator and a total.
  * Exit 0 when every scenario agrees or is a reviewed divergence, 1 on any
  * disagreement, stale divergence, oracle/scenario mismatch or error, 2 on
  * usage. */
@@ -14,22 +15,32 @@
 #include "recipe.h"
 
 static void check_usage(void) {
+  char names[256] = "";
+  size_t num;
+  const struct cf_validator *all = cf_validators(&num);
+  for (size_t i = 0; i < num; i++) {
+    size_t used = strlen(names);
+    snprintf(names + used, sizeof(names) - used, "%s%s", i ? ", " : "",
+             all[i].name);
+  }
   printf(
       "usage: certgen check [--dir DIR] [--keys DIR] [--divergences FILE]\n"
-      "                     [--quiet] [ID | NAMESPACE:: ...]\n"
+      "                     [--validator NAME]... [--quiet] [ID | NAMESPACE:: ...]\n"
       "\n"
       "Builds every scenario of the catalogue (DIR, default %s; or only the\n"
       "given ids and namespaces), asks the oracle what a correct device\n"
-      "decides, and runs BoringSSL's device path on the built case. One line\n"
-      "per scenario:\n"
-      "  STATUS  ID  oracle=VERDICT (RULE)  boringssl=VERDICT [native]\n"
+      "decides, and runs each validator's device path on the built case\n"
+      "(--validator, repeatable; default every registered one: %s).\n"
+      "One line per scenario and validator:\n"
+      "  STATUS  ID  oracle=VERDICT (RULE)  VALIDATOR=VERDICT [native]\n"
       "STATUS is agree, agree-other-reason (both reject, for different\n"
       "reasons), known-divergence (listed in FILE, default %s, with\n"
       "why), or a failure: DISAGREE, STALE-DIVERGENCE (listed but agrees now),\n"
       "ORACLE-MISMATCH (the scenario's `expect` is not the oracle's), ERROR.\n"
       "--quiet prints only the lines that are not agree.\n"
+      "A summary line per validator, then the total, end the output.\n"
       "Exit status: 0 no failure, 1 some failure, 2 usage or environment.\n",
-      CF_CATALOGUE_DEFAULT_DIR, CF_DIVERGENCES_FILE);
+      CF_CATALOGUE_DEFAULT_DIR, names, CF_DIVERGENCES_FILE);
 }
 
 /* selected says whether |id| is named by the filters (all when none). */
@@ -59,6 +70,17 @@ static void verdict_text(char *out, size_t out_len, enum cf_expect_kind k,
   }
 }
 
+static void print_summary(const char *what, const size_t *counts,
+                          size_t total) {
+  printf("%s%zu: %zu agree, %zu agree with another reason, %zu known "
+         "divergences, %zu disagree, %zu stale divergences, %zu oracle "
+         "mismatches, %zu errors\n",
+         what, total, counts[CF_CHECK_AGREE], counts[CF_CHECK_AGREE_OTHER_REASON],
+         counts[CF_CHECK_DIVERGENCE], counts[CF_CHECK_DISAGREE],
+         counts[CF_CHECK_STALE], counts[CF_CHECK_ORACLE_MISMATCH],
+         counts[CF_CHECK_ERROR]);
+}
+
 static void report_error(void *ctx, const struct cf_recipe_error *err) {
   char msg[1024];
   int *errors = ctx;
@@ -67,13 +89,31 @@ static void report_error(void *ctx, const struct cf_recipe_error *err) {
   (*errors)++;
 }
 
+/* A divergence for a validator that is not registered is an error: its
+ * line would never be checked. */
+static int check_divergence_validators(const struct cf_divergences *divs,
+                                       const char *path) {
+  for (size_t i = 0; i < divs->num; i++) {
+    if (cf_validator_find(divs->items[i].validator) == NULL) {
+      fprintf(stderr, "certgen check: %s:%u: unknown validator '%s'\n", path,
+              divs->items[i].line, divs->items[i].validator);
+      return 0;
+    }
+  }
+  return 1;
+}
+
 int cf_cmd_check(int argc, char **argv) {
   const char *dir = CF_CATALOGUE_DEFAULT_DIR, *keys_dir = "certgen/keys";
   const char *div_path = CF_DIVERGENCES_FILE;
   char **filters = NULL;
-  size_t num_filters = 0;
+  size_t num_filters = 0, num_all = 0, num_vals = 0;
   int quiet = 0, catalogue_errors = 0, ret = 2;
   size_t counts[CF_CHECK_ERROR + 1] = {0}, total = 0, failures = 0;
+  size_t(*val_counts)[CF_CHECK_ERROR + 1] = NULL;
+  const struct cf_validator *all = cf_validators(&num_all);
+  struct cf_validator *vals = NULL;
+  struct cf_check_result *res = NULL;
   struct cf_catalogue cat = {0};
   struct cf_divergences divs = {0};
   struct cf_pool pool;
@@ -82,39 +122,59 @@ int cf_cmd_check(int argc, char **argv) {
 
   memset(&pool, 0, sizeof(pool));
   filters = calloc((size_t)argc, sizeof(*filters));
-  if (filters == NULL) {
+  vals = calloc(num_all, sizeof(*vals));
+  res = calloc(num_all, sizeof(*res));
+  val_counts = calloc(num_all, sizeof(*val_counts));
+  if (filters == NULL || vals == NULL || res == NULL || val_counts == NULL) {
     fprintf(stderr, "certgen check: out of memory\n");
-    return 2;
+    goto done;
   }
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (cf_cli_is_help(a)) {
       check_usage();
-      free(filters);
-      return 0;
+      ret = 0;
+      goto done;
     }
     if (strcmp(a, "--dir") == 0 || strcmp(a, "--keys") == 0 ||
-        strcmp(a, "--divergences") == 0) {
+        strcmp(a, "--divergences") == 0 || strcmp(a, "--validator") == 0) {
       if (i + 1 >= argc) {
-        free(filters);
-        return cf_cli_usage_error("check", "%s needs a value", a);
+        ret = cf_cli_usage_error("check", "%s needs a value", a);
+        goto done;
       }
       const char *v = argv[++i];
       if (strcmp(a, "--dir") == 0) {
         dir = v;
       } else if (strcmp(a, "--keys") == 0) {
         keys_dir = v;
-      } else {
+      } else if (strcmp(a, "--divergences") == 0) {
         div_path = v;
+      } else {
+        const struct cf_validator *found = cf_validator_find(v);
+        if (found == NULL) {
+          ret = cf_cli_usage_error("check", "unknown validator '%s'", v);
+          goto done;
+        }
+        int dup = 0;
+        for (size_t j = 0; j < num_vals; j++) {
+          dup |= strcmp(vals[j].name, v) == 0;
+        }
+        if (!dup) {
+          vals[num_vals++] = *found;
+        }
       }
     } else if (strcmp(a, "--quiet") == 0) {
       quiet = 1;
     } else if (a[0] == '-') {
-      free(filters);
-      return cf_cli_usage_error("check", "unknown option '%s'", a);
+      ret = cf_cli_usage_error("check", "unknown option '%s'", a);
+      goto done;
     } else {
       filters[num_filters++] = argv[i];
     }
+  }
+  if (num_vals == 0) {
+    memcpy(vals, all, num_all * sizeof(*vals));
+    num_vals = num_all;
   }
 
   if (!cf_pool_load(&pool, keys_dir, err, sizeof(err))) {
@@ -123,6 +183,9 @@ int cf_cmd_check(int argc, char **argv) {
   }
   if (!cf_divergences_load(&divs, div_path, err, sizeof(err))) {
     fprintf(stderr, "certgen check: %s\n", err);
+    goto done;
+  }
+  if (!check_divergence_validators(&divs, div_path)) {
     goto done;
   }
   cf_catalogue_scan(&cat, dir, report_error, &catalogue_errors);
@@ -134,7 +197,6 @@ int cf_cmd_check(int argc, char **argv) {
   ret = 0;
   for (size_t i = 0; i < cat.num; i++) {
     struct cf_recipe_error rerr;
-    struct cf_check_result res;
     char want[64], got[64];
     if (!selected(cat.entries[i].id, filters, num_filters)) {
       continue;
@@ -146,33 +208,46 @@ int cf_cmd_check(int argc, char **argv) {
       failures++;
       continue;
     }
-    cf_check_one(&res, r, &pool, &divs);
-    counts[res.status]++;
-    failures += cf_check_failed(res.status);
-    if (quiet && (res.status == CF_CHECK_AGREE ||
-                  res.status == CF_CHECK_AGREE_OTHER_REASON ||
-                  res.status == CF_CHECK_DIVERGENCE)) {
+    cf_check_one(res, r, &pool, vals, num_vals, &divs);
+    if (res[0].status == CF_CHECK_ERROR ||
+        res[0].status == CF_CHECK_ORACLE_MISMATCH) {
+      /* Not about a validator: one line and one count per scenario. */
+      counts[res[0].status]++;
+      failures++;
+      for (size_t v = 0; v < num_vals; v++) {
+        val_counts[v][res[0].status]++;
+      }
+      printf("%-18s  %s  %s\n", cf_check_status_name(res[0].status), r->id,
+             res[0].msg);
       continue;
     }
-    verdict_text(want, sizeof(want), res.oracle.expect, res.oracle.reason);
-    if (res.status == CF_CHECK_ERROR || res.status == CF_CHECK_ORACLE_MISMATCH) {
-      printf("%-18s  %s  %s\n", cf_check_status_name(res.status), r->id,
-             res.msg);
-      continue;
+    for (size_t v = 0; v < num_vals; v++) {
+      const struct cf_check_result *x = &res[v];
+      counts[x->status]++;
+      val_counts[v][x->status]++;
+      failures += cf_check_failed(x->status);
+      if (quiet && (x->status == CF_CHECK_AGREE ||
+                    x->status == CF_CHECK_AGREE_OTHER_REASON ||
+                    x->status == CF_CHECK_DIVERGENCE)) {
+        continue;
+      }
+      verdict_text(want, sizeof(want), x->oracle.expect, x->oracle.reason);
+      snprintf(got, sizeof(got), "%s%s%s", cf_decision_name(x->verdict.decision),
+               x->verdict.decision == CF_ACCEPT ? "" : "/",
+               x->verdict.decision == CF_ACCEPT
+                   ? ""
+                   : cf_reason_name(x->verdict.reason));
+      printf("%-18s  %s  oracle=%s (%s)  %s=%s [%ld %s]%s%s\n",
+             cf_check_status_name(x->status), r->id, want, x->oracle.rule,
+             vals[v].name, got, x->verdict.native_code,
+             x->verdict.native_text != NULL ? x->verdict.native_text : "",
+             x->status == CF_CHECK_STALE ? "  " : "",
+             x->status == CF_CHECK_STALE ? x->msg : "");
     }
-    snprintf(got, sizeof(got), "%s%s%s", cf_decision_name(res.verdict.decision),
-             res.verdict.decision == CF_ACCEPT ? "" : "/",
-             res.verdict.decision == CF_ACCEPT
-                 ? ""
-                 : cf_reason_name(res.verdict.reason));
-    printf("%-18s  %s  oracle=%s (%s)  boringssl=%s [%ld %s]%s%s\n",
-           cf_check_status_name(res.status), r->id, want, res.oracle.rule, got,
-           res.verdict.native_code,
-           res.verdict.native_text != NULL ? res.verdict.native_text : "",
-           res.status == CF_CHECK_STALE ? "  " : "",
-           res.status == CF_CHECK_STALE ? res.msg : "");
   }
-  /* A divergence for a scenario that no longer exists is stale too. */
+  /* A divergence for a scenario that no longer exists is stale too; so is
+   * one for a selected validator that no scenario used (checked with every
+   * scenario only). */
   if (num_filters == 0) {
     for (size_t i = 0; i < divs.num; i++) {
       if (!divs.items[i].used &&
@@ -185,13 +260,20 @@ int cf_cmd_check(int argc, char **argv) {
       }
     }
   }
-  printf("\n%zu scenarios: %zu agree, %zu agree with another reason, %zu "
-         "known divergences, %zu disagree, %zu stale divergences, %zu "
-         "oracle mismatches, %zu errors; %d catalogue problems\n",
-         total, counts[CF_CHECK_AGREE], counts[CF_CHECK_AGREE_OTHER_REASON],
-         counts[CF_CHECK_DIVERGENCE], counts[CF_CHECK_DISAGREE],
-         counts[CF_CHECK_STALE], counts[CF_CHECK_ORACLE_MISMATCH],
-         counts[CF_CHECK_ERROR], catalogue_errors);
+  printf("\n");
+  for (size_t v = 0; v < num_vals; v++) {
+    char what[64];
+    snprintf(what, sizeof(what), "%s: scenarios ", vals[v].name);
+    print_summary(what, val_counts[v], total);
+  }
+  printf("%zu scenarios, %zu validators: %zu agree, %zu agree with another "
+         "reason, %zu known divergences, %zu disagree, %zu stale divergences, "
+         "%zu oracle mismatches, %zu errors; %d catalogue problems\n",
+         total, num_vals, counts[CF_CHECK_AGREE],
+         counts[CF_CHECK_AGREE_OTHER_REASON], counts[CF_CHECK_DIVERGENCE],
+         counts[CF_CHECK_DISAGREE], counts[CF_CHECK_STALE],
+         counts[CF_CHECK_ORACLE_MISMATCH], counts[CF_CHECK_ERROR],
+         catalogue_errors);
   if (num_filters > 0 && total == 0) {
     fprintf(stderr, "certgen check: no scenario matches the given ids\n");
     ret = 1;
@@ -203,6 +285,9 @@ int cf_cmd_check(int argc, char **argv) {
 done:
   free(r);
   free(filters);
+  free(vals);
+  free(res);
+  free(val_counts);
   cf_catalogue_free(&cat);
   cf_divergences_free(&divs);
   cf_pool_free(&pool);

@@ -6,7 +6,14 @@
 #   ENGINE    libfuzzer | afl | replay | ossfuzz: what gives targets a main()
 #   TOOLS     1 to also build certgen tools and unit tests
 #   BSSL_INC  BoringSSL's include directory
+#   MBEDTLS_INC MBEDTLS_LIB  mbedTLS's include directory and the cached
+#             build holding libmbedtls.a, libmbedx509.a, libmbedcrypto.a
+#   MBEDTLS_DEFS  the options mbedTLS was built with (build.sh); every file
+#             of ours is compiled with them so mbedTLS structs match
 #
+# Everything that links libchainfuzz (validators are in it) links both
+# libraries after it: $(LIBS_UNDER_TEST). mbedTLS's symbols are all
+# mbedtls_/psa_-prefixed, so it cannot clash with BoringSSL's.
 # Convention over registration: every targets/*.c is a target named after
 # its stem; every tests/*_test.c and certgen/*_test.c is a unit test; lib/,
 # validators/ and certgen/ (minus CLI mains and tests) are libraries.
@@ -18,8 +25,10 @@ endif
 WERROR ?= -Werror
 WARN := -Wall -Wextra $(WERROR) -Wno-unused-parameter
 STD := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
-INC := -Iinclude -I$(BSSL_INC) -Icertgen
+INC := -Iinclude -I$(BSSL_INC) -I$(MBEDTLS_INC) -Icertgen
 BSSL_LIBS := $(BSSL_LIB)/libssl.a $(BSSL_LIB)/libcrypto.a
+MBEDTLS_LIBS := $(MBEDTLS_LIB)/libmbedtls.a $(MBEDTLS_LIB)/libmbedx509.a $(MBEDTLS_LIB)/libmbedcrypto.a
+LIBS_UNDER_TEST := $(BSSL_LIBS) $(MBEDTLS_LIBS)
 SYSLIBS := -lpthread
 
 CF_TARGETS := $(patsubst targets/%.c,%,$(wildcard targets/*.c))
@@ -62,7 +71,7 @@ $(OUT)/targets.txt: $(BINS)
 
 $(OUT)/obj/%.o: %.c $(wildcard include/chainfuzz/*.h) $(wildcard certgen/*.h) $(wildcard harness/*.h)
 	@mkdir -p $(@D)
-	@$(CC) $(STD) $(CFLAGS) $(WARN) $(INC) -c $< -o $@
+	@$(CC) $(STD) $(CFLAGS) $(MBEDTLS_DEFS) $(WARN) $(INC) -c $< -o $@
 
 $(LIBCF): $(call obj,$(LIB_SRCS))
 	@rm -f $@.tmp && $(AR) rcs $@.tmp $^ && mv -f $@.tmp $@
@@ -73,38 +82,38 @@ $(LIBCERTGEN): $(call obj,$(CERTGEN_SRCS))
 $(LIBHARNESS): $(call obj,$(HARNESS_SRCS))
 	@rm -f $@.tmp && $(AR) rcs $@.tmp $^ && mv -f $@.tmp $@
 
-$(OUT)/bin/chainfuzz: $(call obj,harness/chainfuzz.c) $(LIBHARNESS) $(LIBCF) $(BSSL_LIBS)
+$(OUT)/bin/chainfuzz: $(call obj,harness/chainfuzz.c) $(LIBHARNESS) $(LIBCF) $(LIBS_UNDER_TEST)
 	@mkdir -p $(@D)
 	@$(CXX) $(CFLAGS) $^ $(LDFLAGS) $(JSONLIBS) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
 
 # Targets are linked with the C++ driver: libssl is C++.
-$(OUT)/bin/%: $(OUT)/obj/targets/%.o $(ENGINE_OBJ) $(LIBCF) $(BSSL_LIBS)
+$(OUT)/bin/%: $(OUT)/obj/targets/%.o $(ENGINE_OBJ) $(LIBCF) $(LIBS_UNDER_TEST)
 	@mkdir -p $(@D)
-	@$(CXX) $(CFLAGS) $< $(ENGINE_OBJ) $(LIBCF) $(BSSL_LIBS) $(LDFLAGS) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
+	@$(CXX) $(CFLAGS) $< $(ENGINE_OBJ) $(LIBCF) $(LIBS_UNDER_TEST) $(LDFLAGS) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
 
 $(OUT)/bin/replay-driver.o: $(OUT)/obj/harness/replay_driver.o
 	@mkdir -p $(@D) && cp -f $< $@
 
-$(OUT)/bin/seedgen: $(call obj,certgen/seedgen.c) $(LIBCERTGEN) $(LIBCF) $(BSSL_LIBS)
+$(OUT)/bin/seedgen: $(call obj,certgen/seedgen.c) $(LIBCERTGEN) $(LIBCF) $(LIBS_UNDER_TEST)
 	@mkdir -p $(@D)
 	@$(CXX) $(CFLAGS) $^ $(LDFLAGS) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
 
 # certgen: the recipe tool (lint, list, show, ...); subcommands in other
 # certgen/ files come from libcertgen.
-$(OUT)/bin/certgen: $(call obj,certgen/certgen_cli.c) $(LIBCERTGEN) $(LIBCF) $(BSSL_LIBS)
+$(OUT)/bin/certgen: $(call obj,certgen/certgen_cli.c) $(LIBCERTGEN) $(LIBCF) $(LIBS_UNDER_TEST)
 	@mkdir -p $(@D)
 	@$(CXX) $(CFLAGS) $^ $(LDFLAGS) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
 
 # The harness-overhead benchmark links chain_verify's target object itself.
-$(OUT)/bench/harness_overhead: $(OUT)/obj/bench/harness_overhead.o $(OUT)/obj/targets/chain_verify.o $(LIBCF) $(BSSL_LIBS)
+$(OUT)/bench/harness_overhead: $(OUT)/obj/bench/harness_overhead.o $(OUT)/obj/targets/chain_verify.o $(LIBCF) $(LIBS_UNDER_TEST)
 	@mkdir -p $(@D)
 	@$(CXX) $(CFLAGS) $^ $(LDFLAGS) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
 
-$(OUT)/tests/%: $(OUT)/obj/tests/%.o $(LIBHARNESS) $(LIBCERTGEN) $(LIBCF) $(BSSL_LIBS)
+$(OUT)/tests/%: $(OUT)/obj/tests/%.o $(LIBHARNESS) $(LIBCERTGEN) $(LIBCF) $(LIBS_UNDER_TEST)
 	@mkdir -p $(@D)
 	@$(CXX) $(CFLAGS) $^ $(LDFLAGS) $(JSONLIBS) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
 
-$(OUT)/tests/%: $(OUT)/obj/certgen/%.o $(LIBCERTGEN) $(LIBCF) $(BSSL_LIBS)
+$(OUT)/tests/%: $(OUT)/obj/certgen/%.o $(LIBCERTGEN) $(LIBCF) $(LIBS_UNDER_TEST)
 	@mkdir -p $(@D)
 	@$(CXX) $(CFLAGS) $^ $(LDFLAGS) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
 

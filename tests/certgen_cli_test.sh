@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # certgen_cli_test.sh — the certgen CLI end to end (replay flavor):
-#  - check: the whole catalogue agrees with the oracle and with BoringSSL or
-#    is a reviewed divergence; and each failure kind fires on a doctored
+#  - check: the whole catalogue agrees with the oracle and with every
+#    registered validator (BoringSSL, mbedTLS) or is a reviewed divergence;
+#    --validator picks one; and each failure kind fires on a doctored
 #    catalogue (an unlisted disagreement, a stale divergence, a scenario
 #    whose `expect` the oracle contradicts);
 #  - build: a bad recipe gives FILE:LINE:COL, exit 2, and writes nothing; a
@@ -25,8 +26,16 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 summary=$(tail -n 1 "$tmp/check.out")
 ok $rc "certgen check: exit 0 on the catalogue ($summary)"
 total=$(find certgen/scenarios -name '*.recipe' | wc -l)
-ok $([[ $summary == "$total scenarios:"*" 0 disagree, 0 stale divergences, 0 oracle mismatches, 0 errors; 0 catalogue problems" ]]; echo $?) \
+ok $([[ $summary == "$total scenarios, "*" validators: "*" 0 disagree, 0 stale divergences, 0 oracle mismatches, 0 errors; 0 catalogue problems" ]]; echo $?) \
   "certgen check: all $total scenarios judged, no failure kind"
+for v in boringssl mbedtls; do
+  ok $([[ $(grep -c "  $v=" "$tmp/check.out") -eq $total ]] && grep -q "^$v: scenarios $total: " "$tmp/check.out"; echo $?) \
+    "certgen check: one line per scenario for $v, and its summary"
+done
+"$CG" check --validator mbedtls --quiet valid:: > "$tmp/check-m.out" 2>&1; rc=$?
+ok $([[ $rc == 0 ]] && ! grep -q "boringssl" "$tmp/check-m.out" && grep -q "^mbedtls: scenarios" "$tmp/check-m.out" &&
+     [[ $(tail -n 1 "$tmp/check-m.out") == *" 1 validators: "* ]]; echo $?) \
+  "certgen check --validator mbedtls: only mbedTLS runs (exit $rc)"
 ok $([[ $(grep -c '^known-divergence' "$tmp/check.out") -eq $(grep -vc '^#' certgen/divergences.tsv) ]]; echo $?) \
   "certgen check: every line of divergences.tsv is used"
 
@@ -54,6 +63,10 @@ sed -i 's/^expect .*/expect reject EXPIRED/' "$vpath"
 "$CG" check --dir "$tmp/cat2" --divergences "$tmp/empty.tsv" > "$tmp/o4" 2>&1; rc=$?
 ok $([[ $rc == 1 ]] && grep -q '^ORACLE-MISMATCH' "$tmp/o4"; echo $?) \
   "check: a scenario whose expect the oracle contradicts fails (exit $rc)"
+printf 'rfc5280::validity::notafter-exact\tnosuchlib\tACCEPT\t-\twhy\n' > "$tmp/unknown-v.tsv"
+"$CG" check --dir "$tmp/cat" --divergences "$tmp/unknown-v.tsv" > "$tmp/o6" 2>&1; rc=$?
+ok $([[ $rc == 2 ]] && grep -q "unknown-v.tsv:1: unknown validator 'nosuchlib'" "$tmp/o6"; echo $?) \
+  "check: a divergence naming an unregistered validator is an error, exit 2 (exit $rc)"
 printf 'x\tboringssl\tMAYBE\t-\twhy\n' > "$tmp/bad.tsv"
 "$CG" check --dir "$tmp/cat" --divergences "$tmp/bad.tsv" > "$tmp/o5" 2>&1; rc=$?
 ok $([[ $rc == 2 ]] && grep -q 'bad.tsv:1: decision' "$tmp/o5"; echo $?) \
@@ -79,7 +92,7 @@ ok $([[ -z $(ls -A "$tmp/corpus" | grep '^\.') ]]; echo $?) "build --corpus: no 
 # --- bench and usage
 "$CG" bench --seconds 0.2 --openssl-runs 0 > "$tmp/bench" 2>&1; rc=$?
 ok $([[ $rc == 0 && $(grep -c '^| \(ECDSA P-256\|RSA-2048\) | [0-9]' "$tmp/bench") == 2 ]]; echo $?) "bench: runs and prints a row per key type"
-for args in "" "frobnicate" "build" "build --out" "check --nope" "bench --seconds -1" "build --corpus $tmp/x --out $tmp/y"; do
+for args in "" "frobnicate" "build" "build --out" "check --nope" "check --validator" "check --validator nosuchlib" "bench --seconds -1" "build --corpus $tmp/x --out $tmp/y"; do
   # shellcheck disable=SC2086
   "$CG" $args > "$tmp/u" 2>&1; rc=$?
   ok $([[ $rc == 2 ]] && [[ -s $tmp/u ]]; echo $?) "usage error 'certgen $args' exits 2 with a message (exit $rc)"

@@ -1,4 +1,5 @@
-/* validator_test — the BoringSSL adapter (validators/boringssl.c): its
+/* validator_test — the validator registry (lib/validator.c) and the
+ * BoringSSL adapter (validators/boringssl.c): its
  * native-code table and the verdicts it gives on inputs that need no
  * certificate generator. Real chains with known verdicts are checked by
  * certgen's seedgen_test. */
@@ -81,7 +82,26 @@ static void test_parse_verdicts(void) {
          "an empty leaf: REJECT PARSE");
 }
 
+static void test_registry(void) {
+  size_t num = 0;
+  const struct cf_validator *all = cf_validators(&num);
+  int named = 1;
+  for (size_t i = 0; i < num; i++) {
+    named &= all[i].name != NULL && all[i].verify != NULL &&
+             cf_validator_find(all[i].name) == &all[i];
+  }
+  tap_ok(num >= 2 && strcmp(all[0].name, "boringssl") == 0 &&
+             all[0].verify == cf_boringssl_verify,
+         "the registry starts with boringssl (%zu validators)", num);
+  tap_ok(cf_validator_find("mbedtls") != NULL &&
+             cf_validator_find("mbedtls")->verify == cf_mbedtls_verify,
+         "mbedtls is registered");
+  tap_ok(named, "every validator has a name and a function, and is found by it");
+  tap_ok(cf_validator_find("nope") == NULL, "an unknown name finds nothing");
+}
+
 int main(void) {
+  test_registry();
   test_reason_table();
   test_reason_names();
   test_parse_verdicts();
