@@ -64,6 +64,7 @@ cp -r "$tree/corpus/hostname" "$tree/corpus/hostname_planted"
 
 export CHAINFUZZ_CACHE_DIR=$BUILD/cache
 [[ -f $BUILD/src/boringssl/.chainfuzz-source ]] && export BORINGSSL_SRC=$BUILD/src/boringssl
+[[ -f $BUILD/src/mbedtls/library/x509_crt.c ]] && export MBEDTLS_SRC=$BUILD/src/mbedtls
 unset CHAINFUZZ_BUILD_DIR CHAINFUZZ_WORK_DIR CHAINFUZZ_CRASHES_DIR FUZZ_SECONDS TARGETS ENGINE
 
 # 1. make fuzz with its default budget: it finds the bug and triages it.

@@ -82,7 +82,12 @@ for t in "$ROOT"/tests/*_test.sh; do
     echo "$base: not run (inner run of an end-to-end test)"
     continue
   fi
+  # An end-to-end test builds, fuzzes and runs an inner make test: it gets
+  # its own, longer limit.
+  saved_timeout=$TIMEOUT
+  [[ $base == e2e_* ]] && TIMEOUT=${CHAINFUZZ_E2E_TIMEOUT:-2700}
   run_tap "$base" "$LOGS/$base.log" env CHAINFUZZ_BUILD_DIR="$BUILD" bash "$t"
+  TIMEOUT=$saved_timeout
 done
 
 echo "== replay corpus/"
