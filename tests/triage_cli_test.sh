@@ -133,6 +133,7 @@ cat >"$tmp/toy.c" <<'EOF'
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 __attribute__((noinline)) static void bug_a(const uint8_t *d, size_t n) {
@@ -154,7 +155,8 @@ __attribute__((noinline)) static void bug_b(const uint8_t *d, size_t n) {
   volatile char c = p[(d[0] + n) % 8];
   (void)c;
 }
-/* flaky_tick counts calls in $TOY_STATE/count and returns the count. */
+/* flaky_tick counts calls in $TOY_STATE/count and returns the count; the
+ * lock keeps the count exact when triage runs copies concurrently (--jobs). */
 static int flaky_tick(void) {
   const char *dir = getenv("TOY_STATE");
   char path[4096], buf[32] = "0";
@@ -163,6 +165,7 @@ static int flaky_tick(void) {
   snprintf(path, sizeof(path), "%s/count", dir);
   fd = open(path, O_RDWR | O_CREAT, 0644);
   if (fd < 0) return 1;
+  if (flock(fd, LOCK_EX) != 0) { close(fd); return 1; }
   if (read(fd, buf, sizeof(buf) - 1) < 0) buf[0] = '0';
   v = atoi(buf) + 1;
   lseek(fd, 0, SEEK_SET);
