@@ -192,16 +192,24 @@ static int use_nosym(const struct cf_target *t) {
   return t->parent_symbolize && cf_symbolizer_ok();
 }
 
+/* run_opts sets |o| to run |t| on |input| with its limits; |argv| and
+ * |buf| hold the argument vector and must outlive |o|. */
+static void run_opts(struct cf_run_opts *o, const char *argv[5],
+                     char buf[2][64], const struct cf_target *t,
+                     const char *input, int nosym) {
+  memset(o, 0, sizeof(*o));
+  cf_target_argv(argv, buf, t, input);
+  o->argv = (char *const *)argv;
+  run_limits(o, t, 0, nosym);
+}
+
 int cf_target_run_begin(struct cf_run_proc **p, const struct cf_target *t,
                         const char *input, struct cf_run_result *r) {
   const char *argv[5];
   char buf[2][64];
   struct cf_run_opts o;
 
-  memset(&o, 0, sizeof(o));
-  cf_target_argv(argv, buf, t, input);
-  o.argv = (char *const *)argv;
-  run_limits(&o, t, 0, use_nosym(t));
+  run_opts(&o, argv, buf, t, input, use_nosym(t));
   if (!cf_run_begin(p, r, &o)) {
     return 0;
   }
@@ -216,10 +224,7 @@ static int run_sync(const struct cf_target *t, const char *input,
   char buf[2][64];
   struct cf_run_opts o;
 
-  memset(&o, 0, sizeof(o));
-  cf_target_argv(argv, buf, t, input);
-  o.argv = (char *const *)argv;
-  run_limits(&o, t, 0, nosym);
+  run_opts(&o, argv, buf, t, input, nosym);
   if (!cf_run(res, &o)) {
     return 0;
   }

@@ -52,3 +52,12 @@ int cf_reason_from_name(const char *name) {
   }
   return -1;
 }
+
+void cf_verdict_set(struct cf_verdict *out, enum cf_decision decision,
+                    enum cf_reason reason, long native_code,
+                    const char *native_text) {
+  out->decision = decision;
+  out->reason = reason;
+  out->native_code = native_code;
+  out->native_text = native_text;
+}

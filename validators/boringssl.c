@@ -86,14 +86,6 @@ static X509 *parse_cert(const struct cf_blob *b) {
   return x;
 }
 
-static void set_verdict(struct cf_verdict *out, enum cf_decision d,
-                        enum cf_reason r, long code, const char *text) {
-  out->decision = d;
-  out->reason = r;
-  out->native_code = code;
-  out->native_text = text;
-}
-
 /* path_is_anchored checks the path X509_verify_cert accepted: it starts at
  * the presented leaf and ends at one of the device's trust anchors. A path
  * that does not is a library bug whatever an oracle says. */
@@ -166,7 +158,7 @@ void cf_boringssl_verify(struct cf_verdict *out, const struct cf_case *c) {
   X509 *leaf = NULL;
   X509 *anchors[CF_MAX_ANCHORS] = {NULL};
 
-  set_verdict(out, CF_ERROR, CF_REASON_INTERNAL, 0, "setup failed");
+  cf_verdict_set(out, CF_ERROR, CF_REASON_INTERNAL, 0, "setup failed");
   store = X509_STORE_new();
   untrusted = sk_X509_new_null();
   ctx = X509_STORE_CTX_new();
@@ -182,13 +174,13 @@ void cf_boringssl_verify(struct cf_verdict *out, const struct cf_case *c) {
   }
   leaf = parse_cert(&c->leaf);
   if (leaf == NULL) {
-    set_verdict(out, CF_REJECT, CF_REASON_PARSE, 0, "leaf does not parse");
+    cf_verdict_set(out, CF_REJECT, CF_REASON_PARSE, 0, "leaf does not parse");
     goto done;
   }
   for (size_t i = 0; i < c->num_intermediates; i++) {
     X509 *x = parse_cert(&c->intermediates[i]);
     if (x == NULL) {
-      set_verdict(out, CF_REJECT, CF_REASON_PARSE, 0,
+      cf_verdict_set(out, CF_REJECT, CF_REASON_PARSE, 0,
                   "intermediate does not parse");
       goto done;
     }
@@ -205,19 +197,19 @@ void cf_boringssl_verify(struct cf_verdict *out, const struct cf_case *c) {
   long err = X509_STORE_CTX_get_error(ctx);
   if (ret == 1 && err == X509_V_OK &&
       !path_is_anchored(ctx, leaf, anchors, c->num_anchors)) {
-    set_verdict(out, CF_ERROR, CF_REASON_UNTRUSTED, 0,
+    cf_verdict_set(out, CF_ERROR, CF_REASON_UNTRUSTED, 0,
                 "accepted path does not run from the leaf to a trust anchor");
   } else if (ret == 1 && err == X509_V_OK) {
-    set_verdict(out, CF_ACCEPT, CF_REASON_NONE, 0, "");
+    cf_verdict_set(out, CF_ACCEPT, CF_REASON_NONE, 0, "");
   } else if (ret == 1) {
     /* Success with an error code set would be a library bug: say so. */
-    set_verdict(out, CF_ERROR, CF_REASON_INTERNAL, err,
+    cf_verdict_set(out, CF_ERROR, CF_REASON_INTERNAL, err,
                 X509_verify_cert_error_string(err));
   } else if (err == X509_V_OK) {
-    set_verdict(out, CF_ERROR, CF_REASON_INTERNAL, 0,
+    cf_verdict_set(out, CF_ERROR, CF_REASON_INTERNAL, 0,
                 "X509_verify_cert failed without an error code");
   } else {
-    set_verdict(out, CF_REJECT, cf_boringssl_reason(err), err,
+    cf_verdict_set(out, CF_REJECT, cf_boringssl_reason(err), err,
                 X509_verify_cert_error_string(err));
   }
 

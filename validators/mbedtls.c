@@ -204,14 +204,6 @@ static int count_depth(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *fl
   return 0;
 }
 
-static void set_verdict(struct cf_verdict *out, enum cf_decision d,
-                        enum cf_reason r, long code, const char *text) {
-  out->decision = d;
-  out->reason = r;
-  out->native_code = code;
-  out->native_text = text;
-}
-
 /* server_suite returns the ECDHE ciphersuite a device would negotiate with
  * this leaf's key, for mbedtls_ssl_check_cert_usage. */
 static const mbedtls_ssl_ciphersuite_t *server_suite(const mbedtls_x509_crt *leaf) {
@@ -244,7 +236,7 @@ void cf_mbedtls_verify(struct cf_verdict *out, const struct cf_case *c) {
 
   mbedtls_x509_crt_init(&anchors);
   mbedtls_x509_crt_init(&chain);
-  set_verdict(out, CF_ERROR, CF_REASON_INTERNAL, 0, "setup failed");
+  cf_verdict_set(out, CF_ERROR, CF_REASON_INTERNAL, 0, "setup failed");
 
   for (size_t i = 0; i < c->num_anchors; i++) {
     if (mbedtls_x509_crt_parse_der(&anchors, c->anchors[i].data,
@@ -262,7 +254,7 @@ void cf_mbedtls_verify(struct cf_verdict *out, const struct cf_case *c) {
     msg_len += 3 + c->intermediates[i].len;
   }
   if (msg_len > MBEDTLS_SSL_IN_CONTENT_LEN) {
-    set_verdict(out, CF_REJECT, CF_REASON_RESOURCE_LIMIT,
+    cf_verdict_set(out, CF_REJECT, CF_REASON_RESOURCE_LIMIT,
                 MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE,
                 "SSL_FEATURE_UNAVAILABLE (Certificate message larger than "
                 "MBEDTLS_SSL_IN_CONTENT_LEN: no handshake reassembly in TLS)");
@@ -272,7 +264,7 @@ void cf_mbedtls_verify(struct cf_verdict *out, const struct cf_case *c) {
   for (size_t i = 0; i <= c->num_intermediates; i++) {
     const struct cf_blob *b = i == 0 ? &c->leaf : &c->intermediates[i - 1];
     if (b->len < 128) {
-      set_verdict(out, CF_REJECT, CF_REASON_PARSE, MBEDTLS_ERR_SSL_BAD_HS_CERTIFICATE,
+      cf_verdict_set(out, CF_REJECT, CF_REASON_PARSE, MBEDTLS_ERR_SSL_BAD_HS_CERTIFICATE,
                   "SSL_BAD_HS_CERTIFICATE (certificate entry shorter than 128 bytes)");
       goto done;
     }
@@ -287,19 +279,19 @@ void cf_mbedtls_verify(struct cf_verdict *out, const struct cf_case *c) {
     if (ret != 0) {
       const char *text;
       enum cf_reason r = cf_mbedtls_parse_reason(ret, &text);
-      set_verdict(out, r == CF_REASON_INTERNAL ? CF_ERROR : CF_REJECT, r, ret, text);
+      cf_verdict_set(out, r == CF_REASON_INTERNAL ? CF_ERROR : CF_REJECT, r, ret, text);
       goto done;
     }
   }
   if (chain.raw.p == NULL) {
     /* Every entry was skipped: nothing to verify. */
-    set_verdict(out, CF_REJECT, CF_REASON_WEAK_ALGORITHM,
+    cf_verdict_set(out, CF_REJECT, CF_REASON_WEAK_ALGORITHM,
                 MBEDTLS_ERR_X509_UNKNOWN_SIG_ALG + MBEDTLS_ERR_OID_NOT_FOUND,
                 "X509_UNKNOWN_SIG_ALG on every certificate (all skipped)");
     goto done;
   }
   if (num_anchors == 0) {
-    set_verdict(out, CF_REJECT, CF_REASON_UNTRUSTED,
+    cf_verdict_set(out, CF_REJECT, CF_REASON_UNTRUSTED,
                 MBEDTLS_ERR_SSL_CA_CHAIN_REQUIRED,
                 "SSL_CA_CHAIN_REQUIRED (no trust anchor loaded)");
     goto done;
@@ -325,12 +317,12 @@ void cf_mbedtls_verify(struct cf_verdict *out, const struct cf_case *c) {
   if (ret == MBEDTLS_ERR_X509_FATAL_ERROR) {
     /* x509_crt_verify_chain: a path longer than MBEDTLS_X509_MAX_
      * INTERMEDIATE_CA intermediates; flags are then all ones. */
-    set_verdict(out, CF_REJECT, CF_REASON_PATH_LENGTH, ret,
+    cf_verdict_set(out, CF_REJECT, CF_REASON_PATH_LENGTH, ret,
                 "X509_FATAL_ERROR (path longer than MBEDTLS_X509_MAX_INTERMEDIATE_CA)");
     goto done;
   }
   if (ret != 0 && ret != MBEDTLS_ERR_X509_CERT_VERIFY_FAILED) {
-    set_verdict(out, CF_ERROR, CF_REASON_INTERNAL, ret,
+    cf_verdict_set(out, CF_ERROR, CF_REASON_INTERNAL, ret,
                 "mbedtls_x509_crt_verify_with_profile failed without flags");
     goto done;
   }
@@ -355,24 +347,24 @@ void cf_mbedtls_verify(struct cf_verdict *out, const struct cf_case *c) {
   if (flags != 0) {
     const struct cf_mbedtls_flag *top = cf_mbedtls_top_flag(flags);
     if (top == NULL) {
-      set_verdict(out, CF_REJECT, CF_REASON_OTHER, (long)flags,
+      cf_verdict_set(out, CF_REJECT, CF_REASON_OTHER, (long)flags,
                   "unknown verify flag");
     } else {
-      set_verdict(out, CF_REJECT, top->reason, (long)flags, top->text);
+      cf_verdict_set(out, CF_REJECT, top->reason, (long)flags, top->text);
     }
   } else if (ret != 0) {
-    set_verdict(out, CF_ERROR, CF_REASON_INTERNAL, ret,
+    cf_verdict_set(out, CF_ERROR, CF_REASON_INTERNAL, ret,
                 "X509_CERT_VERIFY_FAILED with no flag set");
   } else if (depth < 0) {
-    set_verdict(out, CF_ERROR, CF_REASON_INTERNAL, 0,
+    cf_verdict_set(out, CF_ERROR, CF_REASON_INTERNAL, 0,
                 "accepted without reporting a path to the verify callback");
   } else if (depth >= 2 && (size_t)(depth - 1) > p->max_depth) {
     /* depth 0 is the leaf, |depth| the anchor: depth-1 intermediates. */
-    set_verdict(out, CF_REJECT, CF_REASON_PATH_LENGTH, depth,
+    cf_verdict_set(out, CF_REJECT, CF_REASON_PATH_LENGTH, depth,
                 "path has more intermediates than the device's max depth "
                 "(adapter check on the verify callback's depth)");
   } else {
-    set_verdict(out, CF_ACCEPT, CF_REASON_NONE, 0, "");
+    cf_verdict_set(out, CF_ACCEPT, CF_REASON_NONE, 0, "");
   }
 
 done:

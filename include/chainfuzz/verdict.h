@@ -53,6 +53,11 @@ const char *cf_decision_name(enum cf_decision d);
 /* cf_reason_name returns the taxonomy name ("EXPIRED", ...) of |r|. */
 const char *cf_reason_name(enum cf_reason r);
 
+/* cf_verdict_set fills |out| (every validator adapter reports this way). */
+void cf_verdict_set(struct cf_verdict *out, enum cf_decision decision,
+                    enum cf_reason reason, long native_code,
+                    const char *native_text);
+
 /* cf_reason_from_name returns the reason named |name|, or -1. */
 int cf_reason_from_name(const char *name);
 
