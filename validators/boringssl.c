@@ -105,6 +105,36 @@ static int path_is_anchored(X509_STORE_CTX *ctx, X509 *leaf, X509 **anchors,
   return 0;
 }
 
+/* report_path copies the accepted path into |out| as certificates of |c|,
+ * by object identity: X509_verify_cert builds it from the very X509 objects
+ * the adapter parsed from the case (leaf, |untrusted|, |anchors|). */
+static int report_path(struct cf_verdict *out, X509_STORE_CTX *ctx,
+                       const struct cf_case *c, X509 *leaf,
+                       STACK_OF(X509) *untrusted, X509 **anchors) {
+  STACK_OF(X509) *path = X509_STORE_CTX_get0_chain(ctx);
+  for (size_t i = 0; path != NULL && i < sk_X509_num(path); i++) {
+    X509 *x = sk_X509_value(path, i);
+    int ok = 0;
+    if (x == leaf) {
+      ok = cf_verdict_add_entry(out, CF_ROLE_LEAF, 0);
+    }
+    for (size_t j = 0; !ok && j < sk_X509_num(untrusted); j++) {
+      if (x == sk_X509_value(untrusted, j)) {
+        ok = cf_verdict_add_entry(out, CF_ROLE_INTERMEDIATE, j);
+      }
+    }
+    for (size_t j = 0; !ok && j < c->num_anchors; j++) {
+      if (x == anchors[j]) {
+        ok = cf_verdict_add_entry(out, CF_ROLE_ANCHOR, j);
+      }
+    }
+    if (!ok) {
+      return 0;
+    }
+  }
+  return 1;
+}
+
 /* apply_profile configures |ctx| as the device described by |p|. */
 static int apply_profile(X509_STORE_CTX *ctx, const struct cf_profile *p) {
   X509_VERIFY_PARAM *param = X509_STORE_CTX_get0_param(ctx);
@@ -201,6 +231,10 @@ void cf_boringssl_verify(struct cf_verdict *out, const struct cf_case *c) {
                 "accepted path does not run from the leaf to a trust anchor");
   } else if (ret == 1 && err == X509_V_OK) {
     cf_verdict_set(out, CF_ACCEPT, CF_REASON_NONE, 0, "");
+    if (!report_path(out, ctx, c, leaf, untrusted, anchors)) {
+      cf_verdict_set(out, CF_ERROR, CF_REASON_INTERNAL, 0,
+                     "accepted path holds a certificate that is not in the case");
+    }
   } else if (ret == 1) {
     /* Success with an error code set would be a library bug: say so. */
     cf_verdict_set(out, CF_ERROR, CF_REASON_INTERNAL, err,

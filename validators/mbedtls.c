@@ -192,16 +192,38 @@ static mbedtls_time_t case_clock(mbedtls_time_t *timer) {
   return g_case_time;
 }
 
+/* path_seen is what the read-only verify callback records of the path. */
+struct path_seen {
+  int max_depth;                                  /* -1: callback never ran */
+  const mbedtls_x509_crt *crt[CF_MAX_PATH];       /* by depth, leaf at 0 */
+};
+
 /* count_depth is the read-only verify callback that measures the path: it
- * records the largest depth mbedTLS reports and never touches |flags|. */
+ * records the largest depth mbedTLS reports and the certificate at each
+ * depth, and never touches |flags|. */
 static int count_depth(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags) {
-  int *max_depth = ctx;
-  (void)crt;
+  struct path_seen *seen = ctx;
   (void)flags;
-  if (depth > *max_depth) {
-    *max_depth = depth;
+  if (depth > seen->max_depth) {
+    seen->max_depth = depth;
+  }
+  if (depth >= 0 && depth < CF_MAX_PATH) {
+    seen->crt[depth] = crt;
   }
   return 0;
+}
+
+/* report_path copies the path the callback saw into |out|: 1 on success, 0
+ * if a certificate of it is not one of the case's. */
+static int report_path(struct cf_verdict *out, const struct path_seen *seen,
+                       const struct cf_case *c) {
+  for (int d = 0; d <= seen->max_depth; d++) {
+    if (d >= CF_MAX_PATH || seen->crt[d] == NULL ||
+        !cf_verdict_add_path(out, c, seen->crt[d]->raw.p, seen->crt[d]->raw.len)) {
+      return 0;
+    }
+  }
+  return 1;
 }
 
 /* server_suite returns the ECDHE ciphersuite a device would negotiate with
@@ -232,7 +254,11 @@ void cf_mbedtls_verify(struct cf_verdict *out, const struct cf_case *c) {
   const char *cn = NULL;
   size_t num_anchors = 0, skipped = 0;
   uint32_t flags = 0;
-  int ret, depth = -1;
+  int ret;
+  struct path_seen seen;
+
+  memset(&seen, 0, sizeof(seen));
+  seen.max_depth = -1;
 
   mbedtls_x509_crt_init(&anchors);
   mbedtls_x509_crt_init(&chain);
@@ -313,7 +339,7 @@ void cf_mbedtls_verify(struct cf_verdict *out, const struct cf_case *c) {
   }
   ret = mbedtls_x509_crt_verify_with_profile(&chain, &anchors, NULL,
                                              &mbedtls_x509_crt_profile_default,
-                                             cn, &flags, count_depth, &depth);
+                                             cn, &flags, count_depth, &seen);
   if (ret == MBEDTLS_ERR_X509_FATAL_ERROR) {
     /* x509_crt_verify_chain: a path longer than MBEDTLS_X509_MAX_
      * INTERMEDIATE_CA intermediates; flags are then all ones. */
@@ -355,16 +381,20 @@ void cf_mbedtls_verify(struct cf_verdict *out, const struct cf_case *c) {
   } else if (ret != 0) {
     cf_verdict_set(out, CF_ERROR, CF_REASON_INTERNAL, ret,
                 "X509_CERT_VERIFY_FAILED with no flag set");
-  } else if (depth < 0) {
+  } else if (seen.max_depth < 0) {
     cf_verdict_set(out, CF_ERROR, CF_REASON_INTERNAL, 0,
                 "accepted without reporting a path to the verify callback");
-  } else if (depth >= 2 && (size_t)(depth - 1) > p->max_depth) {
+  } else if (seen.max_depth >= 2 && (size_t)(seen.max_depth - 1) > p->max_depth) {
     /* depth 0 is the leaf, |depth| the anchor: depth-1 intermediates. */
-    cf_verdict_set(out, CF_REJECT, CF_REASON_PATH_LENGTH, depth,
+    cf_verdict_set(out, CF_REJECT, CF_REASON_PATH_LENGTH, seen.max_depth,
                 "path has more intermediates than the device's max depth "
                 "(adapter check on the verify callback's depth)");
   } else {
     cf_verdict_set(out, CF_ACCEPT, CF_REASON_NONE, 0, "");
+    if (!report_path(out, &seen, c)) {
+      cf_verdict_set(out, CF_ERROR, CF_REASON_INTERNAL, 0,
+                     "accepted path holds a certificate that is not in the case");
+    }
   }
 
 done:

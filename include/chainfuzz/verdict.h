@@ -3,9 +3,14 @@
 #ifndef CHAINFUZZ_VERDICT_H
 #define CHAINFUZZ_VERDICT_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+struct cf_case;
 
 /* cf_decision is the outcome of validating one case. */
 enum cf_decision {
@@ -39,12 +44,37 @@ enum cf_reason {
 };
 #define CF_REASON_COUNT (CF_REASON_OTHER + 1)
 
-/* cf_verdict is a validator's answer with the library's own words. */
+/* cf_cert_role says where in a case a certificate of a path came from. */
+enum cf_cert_role {
+  CF_ROLE_LEAF = 0,
+  CF_ROLE_INTERMEDIATE = 1,
+  CF_ROLE_ANCHOR = 2,
+};
+
+/* cf_path_entry names one certificate of the case: its role and, for
+ * intermediates and anchors, its index in the case's array. */
+struct cf_path_entry {
+  uint8_t role;  /* enum cf_cert_role */
+  uint8_t index; /* 0 for the leaf */
+};
+
+/* CF_MAX_PATH: leaf + every intermediate + one anchor. */
+#define CF_MAX_PATH (1 + 16 + 1)
+
+/* cf_verdict is a validator's answer with the library's own words. When it
+ * accepts, an adapter also reports the path the library built, leaf first,
+ * as certificates of the case (cf_verdict_add_path): the signed-bytes oracle
+ * checks every non-anchor certificate of it. |path_len| is 0 when the
+ * verdict is not ACCEPT or the library does not say which path it used;
+ * an adapter that cannot tell the exact path reports every certificate the
+ * library relied on, in the order it used them. */
 struct cf_verdict {
   enum cf_decision decision;
   enum cf_reason reason;
   long native_code;        /* the library's error code, 0 when accepted */
   const char *native_text; /* static string from the library, or "" */
+  size_t path_len;
+  struct cf_path_entry path[CF_MAX_PATH];
 };
 
 /* cf_decision_name returns "ACCEPT", "REJECT" or "ERROR". */
@@ -57,6 +87,26 @@ const char *cf_reason_name(enum cf_reason r);
 void cf_verdict_set(struct cf_verdict *out, enum cf_decision decision,
                     enum cf_reason reason, long native_code,
                     const char *native_text);
+
+/* cf_verdict_add_entry appends certificate |index| of |role| to
+ * |out->path|: for adapters that know which case certificate the library
+ * used (by object identity). It returns 1, or 0 if the path is full. */
+int cf_verdict_add_entry(struct cf_verdict *out, enum cf_cert_role role,
+                         size_t index);
+
+/* cf_verdict_add_path appends the certificate |der| (|der_len| bytes, as the
+ * library kept it) to |out->path|, naming it by where it sits in |c|: the
+ * first byte-identical certificate (leaf, then intermediates, then anchors),
+ * else the first one that |der| is a proper prefix of (a library that keeps
+ * only the parsed bytes of a certificate with trailing data). It returns 1,
+ * or 0 if |der| is no certificate of |c| or the path is full. */
+int cf_verdict_add_path(struct cf_verdict *out, const struct cf_case *c,
+                        const uint8_t *der, size_t der_len);
+
+/* cf_path_entry_der returns the bytes of entry |e| of case |c| in |*out_der|
+ * and |*out_len|; 0 if |e| names no certificate of |c|. */
+int cf_path_entry_der(const uint8_t **out_der, size_t *out_len,
+                      const struct cf_case *c, struct cf_path_entry e);
 
 /* cf_reason_from_name returns the reason named |name|, or -1. */
 int cf_reason_from_name(const char *name);
