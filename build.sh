@@ -4,7 +4,8 @@
 # OSS-Fuzz mode (when $OUT and $LIB_FUZZING_ENGINE are set): honours CC CXX
 # CFLAGS CXXFLAGS LIB_FUZZING_ENGINE SRC OUT WORK SANITIZER; BoringSSL comes
 # from $BORINGSSL_SRC or $SRC/boringssl, mbedTLS 2.28 from $MBEDTLS_SRC or
-# $SRC/mbedtls; every target goes to $OUT/<target>
+# $SRC/mbedtls, wolfSSL 5.5 from $WOLFSSL_SRC or $SRC/wolfssl; every target
+# goes to $OUT/<target> (OpenSSL 3.0 from $OPENSSL_SRC or $SRC/openssl)
 # with <target>_seed_corpus.zip and, where present, .dict and .options.
 #
 # Local mode (default): installs missing tools with apt-get (as root; else it
@@ -24,12 +25,23 @@ CACHE=${CHAINFUZZ_CACHE_DIR:-$BUILD/cache}
 ALL_FLAVORS="libfuzzer afl replay plain"
 BSSL_PACKAGE=android-platform-external-boringssl
 MBEDTLS_PACKAGE=mbedtls
+WOLFSSL_PACKAGE=wolfssl
+# OpenSSL: Debian's `openssl` source package, the version of the release
+# suite itself (bookworm: 3.0.x, checked by openssl_source; not -updates or
+# -security, so every machine builds the same one); built by mk/openssl.mk.
+OPENSSL_PACKAGE=openssl
 # MBEDTLS_DEFS: mbedTLS options on top of its default configuration
 # (include/mbedtls/config.h), given to the library and to every file of ours
 # (the same struct layouts on both sides). MBEDTLS_PLATFORM_TIME_ALT lets the
 # validator set the clock X.509 validity is checked against
 # (mbedtls_platform_set_time): the case's time, never the machine's.
 MBEDTLS_DEFS="-DMBEDTLS_PLATFORM_TIME_ALT"
+# WOLFSSL_DEFS: given to wolfSSL and to every file of ours, like MBEDTLS_DEFS.
+# The configuration is mk/wolfssl/user_settings.h (WOLFSSL_USER_SETTINGS);
+# HAVE___UINT128_T=1 on x86_64 (configure's probe): without it on both sides
+# wolfSSL's ecc_key and sp_int layouts differ between library and caller.
+WOLFSSL_DEFS="-DWOLFSSL_USER_SETTINGS"
+[[ $(uname -m) == x86_64 ]] && WOLFSSL_DEFS="$WOLFSSL_DEFS -DHAVE___UINT128_T=1"
 AFL_DRIVER=/usr/lib/afl/libAFLDriver.a
 
 usage() {
@@ -49,11 +61,16 @@ Options:
   --jobs N        parallel jobs (default: number of cores)
   --no-install    never run apt-get; fail with the command to run instead
   --list-targets  print the target names and exit
+  --target-info   print "TARGET TEMPLATE SEEDS" per target and exit
+                  (source targets/TEMPLATE.c, seeds corpus/SEEDS/)
+  --canary-info   the same for the canaries (*_negative, run by make test)
   --list-flavors  print the flavor names and exit
 
 Environment:
   BORINGSSL_SRC        use this BoringSSL tree instead of Debian's source
   MBEDTLS_SRC          use this mbedTLS 2.28 tree instead of Debian's source
+  OPENSSL_SRC          use this OpenSSL 3.0 tree instead of Debian's source
+  WOLFSSL_SRC          use this wolfSSL 5.5 tree instead of Debian's source
   CHAINFUZZ_BUILD_DIR  build directory (default: ./build)
   CHAINFUZZ_CACHE_DIR  cache of built libraries (default: <build dir>/cache)
 OSS-Fuzz mode starts when OUT and LIB_FUZZING_ENGINE are both set.
@@ -68,12 +85,22 @@ die_usage() {
   exit 2
 }
 
-# list_targets prints one target name per line: the stems of targets/*.c.
+# target_info prints "TARGET TEMPLATE SEEDS" per target (canaries too with
+# --canaries): the one list is mk/chainfuzz.mk's (targets/*.c, and
+# targets/per-validator/*.c once per registered validator); TEMPLATE is the
+# source under targets/ (its .dict/.options beside it), SEEDS the directory
+# under corpus/.
+target_info() {
+  local what=print-target-info
+  [[ ${1:-} == --canaries ]] && what=print-canary-info
+  make -s -C "$ROOT" -f "$ROOT/mk/chainfuzz.mk" OUT=/nonexistent "$what" ||
+    die "mk/chainfuzz.mk could not list the targets"
+}
+
+# list_targets prints one target name per line (canaries excluded).
 list_targets() {
-  local f name
-  for f in "$ROOT"/targets/*.c; do
-    [[ -e $f ]] || continue
-    name=$(basename "$f" .c)
+  local name rest
+  target_info | while read -r name rest; do
     [[ $name =~ ^[A-Za-z0-9_-]+$ ]] || die "bad target name '$name' (allowed: [A-Za-z0-9_-])"
     printf '%s\n' "$name"
   done
@@ -91,6 +118,8 @@ while [[ $# -gt 0 ]]; do
             JOBS=$2; shift 2 ;;
     --no-install) NO_INSTALL=1; shift ;;
     --list-targets) list_targets; exit 0 ;;
+    --target-info) target_info; exit 0 ;;
+    --canary-info) target_info --canaries; exit 0 ;;
     --list-flavors) printf '%s\n' $ALL_FLAVORS; exit 0 ;;
     -h|--help) usage; exit 0 ;;
     *) die_usage "unknown argument '$1'" ;;
@@ -122,6 +151,9 @@ need_packages() {
   fi
   # The chainfuzz CLI writes its reports with jansson (Debian's JSON library).
   [[ -f /usr/include/jansson.h ]] || missing="$missing libjansson-dev"
+  # OpenSSL's Configure is Perl and needs modules beyond perl-base.
+  perl -MIPC::Cmd -MFile::Spec::Functions -MFile::Copy -e 1 >/dev/null 2>&1 ||
+    missing="$missing perl"
   if [[ " $FLAVORS " == *" afl "* && ! -f $AFL_DRIVER ]]; then
     missing="$missing afl++"
   fi
@@ -197,9 +229,11 @@ private_apt_sources() {
 
 # fetch_debian_source PKG DEST: apt-get source through private lists/cache,
 # verified by apt (signed index, checksums) and dpkg-source (.dsc sums).
-# Prints the unpacked directory.
+# Prints the unpacked directory. With a third argument "release", the
+# version is the one of the release suite itself (bookworm), not of its
+# -updates or -security suites.
 fetch_debian_source() {
-  local pkg=$1 dest=$2 apt=$BUILD/apt
+  local pkg=$1 dest=$2 pin=${3:-} apt=$BUILD/apt
   mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/src"
   rm -rf "$apt/sources.list.d"
   private_apt_sources "$apt/sources.list"
@@ -212,10 +246,18 @@ fetch_debian_source() {
   [[ -d $apt/sources.list.d ]] || mkdir -p "$apt/sources.list.d"
   log "fetching $pkg with apt-get source (private lists in $apt)"
   apt-get "${opts[@]}" -qq update >&2 || die "apt-get update of the private deb-src lists failed"
-  local dl=$apt/src/$pkg.tmp
+  local dl=$apt/src/$pkg.tmp want=$pkg
+  if [[ $pin == release ]]; then
+    local codename rel
+    codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+    rel=$(apt-cache "${opts[@]}" madison "$pkg" |
+          awk -F'|' -v s=" $codename/main Sources" '$3 ~ s"$" { gsub(/ /, "", $2); print $2; exit }')
+    [[ -n $rel ]] || die "no '$pkg' source in Debian's '$codename' release suite (apt-cache madison $pkg)"
+    want="$pkg=$rel"
+  fi
   rm -rf "$dl"; mkdir -p "$dl"
-  (cd "$dl" && apt-get "${opts[@]}" -qq source --download-only "$pkg" >&2) ||
-    die "apt-get source $pkg failed"
+  (cd "$dl" && apt-get "${opts[@]}" -qq source --download-only "$want" >&2) ||
+    die "apt-get source $want failed"
   local dsc
   dsc=$(ls "$dl"/*.dsc | head -n 1)
   [[ -f $dsc ]] || die "apt-get source $pkg fetched no .dsc"
@@ -290,6 +332,9 @@ cache_entry() {
          sha256sum | cut -c1-16)
   dir=$CACHE/$name-$key
   mkdir -p "$dir"
+  # Each build_<library> runs its make under flock "$dir.lock": two builds
+  # (two flavors, a helper's build dir, an e2e copy) sharing this cache
+  # entry wait for each other instead of writing the same objects.
   printf '%s\n' "$@" >"$dir/KEY"
   printf '%s\n' "$dir"
 }
@@ -309,7 +354,7 @@ build_boringssl() {
           "$cc $cflags" "$cxx $cxxflags")
   if [[ $BSSL_LAYOUT = eureka ]]; then
     env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
-    make -s -j"$JOBS" -f "$ROOT/mk/boringssl.mk" SRC="$BSSL_SRC" OUT="$dir" \
+    flock "$dir.lock" make -s -j"$JOBS" -f "$ROOT/mk/boringssl.mk" SRC="$BSSL_SRC" OUT="$dir" \
       CC="$cc" CXX="$cxx" CFLAGS="$cflags" CXXFLAGS="$cxxflags" >&2 ||
       die "BoringSSL build failed (flags: $cflags)"
   else
@@ -360,8 +405,88 @@ build_mbedtls() {
   local link=$1 cc=$2 cflags="$3 $MBEDTLS_DEFS" dir
   dir=$(cache_entry mbedtls "$cc" "$ROOT/mk/mbedtls.mk" "$MBED_ID" "$cc $cflags")
   env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
-  make -s -j"$JOBS" -f "$ROOT/mk/mbedtls.mk" SRC="$MBED_SRC" OUT="$dir" \
+  flock "$dir.lock" make -s -j"$JOBS" -f "$ROOT/mk/mbedtls.mk" SRC="$MBED_SRC" OUT="$dir" \
     CC="$cc" CFLAGS="$cflags" >&2 || die "mbedTLS build failed (flags: $cflags)"
+  link_cache_entry "$link" "$dir"
+}
+
+# -------------------------------------------------------------- OpenSSL --
+
+# openssl_source sets OSSL_SRC, OSSL_ID and OSSL_VERSION from $OPENSSL_SRC
+# or Debian's source package, and checks it is 3.0.x (the adapter,
+# validators/openssl.c, is written against 3.0's behaviour).
+openssl_source() {
+  if [[ -n ${OPENSSL_SRC:-} ]]; then
+    OSSL_SRC=$(cd "$OPENSSL_SRC" 2>/dev/null && pwd) ||
+      die "OPENSSL_SRC=$OPENSSL_SRC is not a directory"
+    OSSL_ID=$(tree_id "$OSSL_SRC")
+  else
+    OSSL_SRC=$BUILD/src/openssl
+    if [[ ! -f $OSSL_SRC/.chainfuzz-source ]]; then
+      fetch_debian_source "$OPENSSL_PACKAGE" "$OSSL_SRC" release
+    fi
+    OSSL_ID=$(cat "$OSSL_SRC/.chainfuzz-source")
+  fi
+  [[ -f $OSSL_SRC/Configure && -f $OSSL_SRC/VERSION.dat && -f $OSSL_SRC/crypto/x509/x509_vfy.c ]] ||
+    die "$OSSL_SRC has no Configure, VERSION.dat and crypto/x509/x509_vfy.c: not an OpenSSL 3 tree"
+  local major minor patch
+  major=$(sed -n 's/^MAJOR=//p' "$OSSL_SRC/VERSION.dat")
+  minor=$(sed -n 's/^MINOR=//p' "$OSSL_SRC/VERSION.dat")
+  patch=$(sed -n 's/^PATCH=//p' "$OSSL_SRC/VERSION.dat")
+  [[ $major == 3 && $minor == 0 ]] ||
+    die "$OSSL_SRC is OpenSSL '$major.$minor.$patch' ($OSSL_ID); the adapter (validators/openssl.c) needs 3.0.x (Debian bookworm's openssl, or git: the openssl-3.0 branch)"
+  OSSL_VERSION=$major.$minor.$patch
+}
+
+# build_openssl LINK CC CFLAGS [ASM]: builds OpenSSL's libcrypto.a with
+# mk/openssl.mk (Configure + make build_libs, out of tree, then every symbol
+# renamed ossl3_*) into the cache entry for (source, compiler, flags) and
+# links LINK to it.
+build_openssl() {
+  local link=$1 cc=$2 cflags=$3 asm=${4:-1} dir
+  dir=$(cache_entry openssl "$cc" "$ROOT/mk/openssl.mk" "$OSSL_ID" "$cc $cflags" "asm=$asm")
+  env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+  flock "$dir.lock" make -s -f "$ROOT/mk/openssl.mk" SRC="$OSSL_SRC" OUT="$dir" CC="$cc" \
+    CFLAGS="$cflags" ASM="$asm" JOBS="$JOBS" >&2 || die "OpenSSL build failed (flags: $cflags; logs in $dir/build)"
+  link_cache_entry "$link" "$dir"
+}
+
+# -------------------------------------------------------------- wolfSSL --
+
+# wolfssl_source sets WOLF_SRC, WOLF_ID and WOLF_VERSION from $WOLFSSL_SRC
+# or Debian's source package, and checks it is 5.5.x (validators/wolfssl.c
+# runs 5.5's ProcessPeerCerts and its internal structures).
+wolfssl_source() {
+  if [[ -n ${WOLFSSL_SRC:-} ]]; then
+    WOLF_SRC=$(cd "$WOLFSSL_SRC" 2>/dev/null && pwd) ||
+      die "WOLFSSL_SRC=$WOLFSSL_SRC is not a directory"
+    WOLF_ID=$(tree_id "$WOLF_SRC")
+  else
+    WOLF_SRC=$BUILD/src/wolfssl
+    if [[ ! -f $WOLF_SRC/.chainfuzz-source ]]; then
+      fetch_debian_source "$WOLFSSL_PACKAGE" "$WOLF_SRC"
+    fi
+    WOLF_ID=$(cat "$WOLF_SRC/.chainfuzz-source")
+  fi
+  [[ -f $WOLF_SRC/src/internal.c && -f $WOLF_SRC/wolfcrypt/src/asn.c && -f $WOLF_SRC/wolfssl/version.h ]] ||
+    die "$WOLF_SRC has no src/internal.c, wolfcrypt/src/asn.c and wolfssl/version.h: not a wolfSSL tree"
+  local version
+  version=$(sed -n 's/^#define LIBWOLFSSL_VERSION_STRING *"\([0-9.]*\)".*/\1/p' "$WOLF_SRC/wolfssl/version.h")
+  [[ $version == 5.5.* ]] ||
+    die "$WOLF_SRC is wolfSSL '${version:-unknown}'; the adapter (validators/wolfssl.c) needs 5.5.x (git: tag v5.5.4-stable)"
+  WOLF_VERSION=$version
+}
+
+# build_wolfssl LINK CC CFLAGS: builds libwolfssl.a with mk/wolfssl.mk (no
+# autotools: our mk/wolfssl/user_settings.h) into the cache entry for
+# (source, settings, compiler, flags) and links LINK to it.
+build_wolfssl() {
+  local link=$1 cc=$2 cflags="$3 $WOLFSSL_DEFS" dir
+  dir=$(cache_entry wolfssl "$cc" "$ROOT/mk/wolfssl.mk" "$WOLF_ID" "$cc $cflags" \
+          "settings:$(sha256sum <"$ROOT/mk/wolfssl/user_settings.h" | cut -c1-16)")
+  env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+  flock "$dir.lock" make -s -j"$JOBS" -f "$ROOT/mk/wolfssl.mk" SRC="$WOLF_SRC" OUT="$dir" \
+    CC="$cc" CFLAGS="$cflags" >&2 || die "wolfSSL build failed (flags: $cflags)"
   link_cache_entry "$link" "$dir"
 }
 
@@ -417,7 +542,10 @@ build_ours() {
     CC="$CC" CXX="$CXX" CFLAGS="$CFLAGS_OURS" LDFLAGS="$LDFLAGS_OURS" \
     ENGINE="$ENGINE" TOOLS="$TOOLS" WERROR="$werror" BSSL_INC="$(bssl_include)" \
     BSSL_LIB="$out/boringssl" MBEDTLS_INC="$MBED_SRC/include" MBEDTLS_LIB="$out/mbedtls" \
-    MBEDTLS_DEFS="$MBEDTLS_DEFS" >&2 || die "build of chainfuzz in $out failed"
+    WOLFSSL_INC="$WOLF_SRC" WOLFSSL_LIB="$out/wolfssl" WOLFSSL_DEFS="$WOLFSSL_DEFS" \
+    MBEDTLS_DEFS="$MBEDTLS_DEFS" OSSL_INC="$out/openssl/include" OSSL_LIB="$out/openssl" \
+    HOST_CC=clang HOST_CFLAGS="${HOST_CFLAGS:-}" HOST_BSSL_LIB="${HOST_BSSL_LIB:-}" \
+    >&2 || die "build of chainfuzz in $out failed"
 }
 
 build_flavor() {
@@ -430,6 +558,25 @@ build_flavor() {
   log "[$flavor] mbedTLS $MBED_VERSION"
   build_mbedtls "$out/mbedtls" "$CC" "$LIB_CFLAGS"
   log "[$flavor] mbedTLS ready in $(( $(date +%s) - t1 ))s"
+  t1=$(date +%s)
+  log "[$flavor] wolfSSL $WOLF_VERSION"
+  build_wolfssl "$out/wolfssl" "$CC" "$LIB_CFLAGS"
+  log "[$flavor] wolfSSL ready in $(( $(date +%s) - t1 ))s"
+  t1=$(date +%s)
+  log "[$flavor] OpenSSL $OSSL_VERSION"
+  build_openssl "$out/openssl" "$CC" "$LIB_CFLAGS"
+  log "[$flavor] OpenSSL ready in $(( $(date +%s) - t1 ))s"
+  HOST_BSSL_LIB=
+  if [[ $flavor == afl ]]; then
+    # The AFL++ custom mutator library (mk/chainfuzz.mk MUTATOR_SO) runs in
+    # afl-fuzz: no ASan, no AFL instrumentation. It links the plain flavor's
+    # BoringSSL (same cache entry), not this flavor's.
+    flavor_settings plain
+    HOST_CFLAGS=$LIB_CFLAGS
+    build_boringssl "$out/boringssl-host" "$CC" "$CXX" "$LIB_CFLAGS" "$LIB_CXXFLAGS"
+    HOST_BSSL_LIB=$out/boringssl-host
+    flavor_settings afl
+  fi
   log "[$flavor] targets: $(list_targets | tr '\n' ' ')"
   build_ours "$out"
   # flavor.env: how this flavor compiles, for benchmarks and for users who
@@ -439,7 +586,18 @@ build_flavor() {
   printf 'CC=%q\nCXX=%q\nCFLAGS=%q\nLDFLAGS=%q\nENGINE=%q\nBSSL_SRC=%q\nBSSL_INC=%q\nBSSL_LIB=%q\nMBEDTLS_SRC=%q\nMBEDTLS_INC=%q\nMBEDTLS_LIB=%q\nMBEDTLS_DEFS=%q\n' \
     "$CC" "$CXX" "$CFLAGS_OURS" "$LDFLAGS_OURS" "$ENGINE" "$BSSL_SRC" "$(bssl_include)" \
     "$out/boringssl" "$MBED_SRC" "$MBED_SRC/include" "$out/mbedtls" "$MBEDTLS_DEFS" \
-    >"$out/flavor.env.tmp" && mv -f "$out/flavor.env.tmp" "$out/flavor.env"
+    >"$out/flavor.env.tmp" &&
+  # WOLFSSL_LIB holds libwolfssl.a; code that includes wolfSSL headers needs
+  # WOLFSSL_DEFS and -I for WOLFSSL_INC and WOLFSSL_SETTINGS_INC.
+  printf 'WOLFSSL_SRC=%q\nWOLFSSL_INC=%q\nWOLFSSL_SETTINGS_INC=%q\nWOLFSSL_LIB=%q\nWOLFSSL_DEFS=%q\n' \
+    "$WOLF_SRC" "$WOLF_SRC" "$ROOT/mk/wolfssl" "$out/wolfssl" "$WOLFSSL_DEFS" \
+    >>"$out/flavor.env.tmp" &&
+  # OSSL_LIB holds OpenSSL's libcrypto.a with every symbol renamed ossl3_*;
+  # code that includes OpenSSL headers uses -I$OSSL_INC (not BSSL_INC) and
+  # includes cf_ossl_prefix.h first.
+  printf 'OSSL_SRC=%q\nOSSL_INC=%q\nOSSL_LIB=%q\n' \
+    "$OSSL_SRC" "$out/openssl/include" "$out/openssl" \
+    >>"$out/flavor.env.tmp" && mv -f "$out/flavor.env.tmp" "$out/flavor.env"
   log "[$flavor] done in $(( $(date +%s) - t0 ))s: $out/bin"
 }
 
@@ -460,26 +618,41 @@ ossfuzz_build() {
     MBEDTLS_SRC=$SRC/mbedtls
   fi
   mbedtls_source
+  if [[ -z ${WOLFSSL_SRC:-} ]]; then
+    [[ -d $SRC/wolfssl ]] ||
+      die "OSS-Fuzz mode: neither WOLFSSL_SRC nor \$SRC/wolfssl exists (Dockerfile: git clone --depth 1 --branch v5.5.4-stable https://github.com/wolfSSL/wolfssl.git wolfssl)"
+    WOLFSSL_SRC=$SRC/wolfssl
+  fi
+  wolfssl_source
+  if [[ -z ${OPENSSL_SRC:-} ]]; then
+    [[ -d $SRC/openssl ]] ||
+      die "OSS-Fuzz mode: neither OPENSSL_SRC nor \$SRC/openssl exists (Dockerfile: git clone --depth 1 --branch openssl-3.0 https://github.com/openssl/openssl.git openssl)"
+    OPENSSL_SRC=$SRC/openssl
+  fi
+  openssl_source
   CC=${CC:-clang}; CXX=${CXX:-clang++}
   local cflags="${CFLAGS:-} $COMMON_DEFS" cxxflags="${CXXFLAGS:-} $COMMON_DEFS"
   [[ ${SANITIZER:-} = memory ]] && cflags="$cflags -DOPENSSL_NO_ASM" && cxxflags="$cxxflags -DOPENSSL_NO_ASM"
   log "OSS-Fuzz mode: SANITIZER=${SANITIZER:-?} engine=$LIB_FUZZING_ENGINE"
   build_boringssl "$BUILD/ossfuzz/boringssl" "$CC" "$CXX" "$cflags" "$cxxflags"
   build_mbedtls "$BUILD/ossfuzz/mbedtls" "$CC" "$cflags"
+  build_wolfssl "$BUILD/ossfuzz/wolfssl" "$CC" "$cflags"
+  # MemorySanitizer cannot see what assembly writes: no-asm there.
+  build_openssl "$BUILD/ossfuzz/openssl" "$CC" "$cflags" "$([[ ${SANITIZER:-} = memory ]] && echo 0 || echo 1)"
   CFLAGS_OURS=$cflags; LDFLAGS_OURS="$LIB_FUZZING_ENGINE"
   ENGINE=ossfuzz; TOOLS=0
   build_ours "$BUILD/ossfuzz"
-  local t
-  for t in $(list_targets); do
+  local t tpl seeds
+  while read -r t tpl seeds; do
     cp -f "$BUILD/ossfuzz/bin/$t" "$OUT/$t"
-    [[ -f $ROOT/targets/$t.dict ]] && cp -f "$ROOT/targets/$t.dict" "$OUT/$t.dict"
-    [[ -f $ROOT/targets/$t.options ]] && cp -f "$ROOT/targets/$t.options" "$OUT/$t.options"
-    if [[ -d $ROOT/corpus/$t ]] && [[ -n $(ls -A "$ROOT/corpus/$t") ]]; then
+    [[ -f $ROOT/targets/$tpl.dict ]] && cp -f "$ROOT/targets/$tpl.dict" "$OUT/$t.dict"
+    [[ -f $ROOT/targets/$tpl.options ]] && cp -f "$ROOT/targets/$tpl.options" "$OUT/$t.options"
+    if [[ -d $ROOT/corpus/$seeds ]] && [[ -n $(ls -A "$ROOT/corpus/$seeds") ]]; then
       rm -f "$OUT/${t}_seed_corpus.zip.tmp"
-      (cd "$ROOT/corpus/$t" && zip -q -j "$OUT/${t}_seed_corpus.zip.tmp" ./*)
+      (cd "$ROOT/corpus/$seeds" && zip -q -j "$OUT/${t}_seed_corpus.zip.tmp" ./*)
       mv -f "$OUT/${t}_seed_corpus.zip.tmp" "$OUT/${t}_seed_corpus.zip"
     fi
-  done
+  done < <(target_info)
   log "OSS-Fuzz mode: wrote $(list_targets | wc -l) targets to $OUT"
 }
 
@@ -493,6 +666,8 @@ fi
 install_tools
 boringssl_source
 mbedtls_source
+wolfssl_source
+openssl_source
 for flavor in $FLAVORS; do
   build_flavor "$flavor"
 done

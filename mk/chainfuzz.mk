@@ -8,12 +8,17 @@
 #   BSSL_INC  BoringSSL's include directory
 #   MBEDTLS_INC MBEDTLS_LIB  mbedTLS's include directory and the cached
 #             build holding libmbedtls.a, libmbedx509.a, libmbedcrypto.a
+#   WOLFSSL_INC WOLFSSL_LIB WOLFSSL_DEFS  the same for wolfSSL (its tree;
+#             the cached build holding libwolfssl.a; -DWOLFSSL_USER_SETTINGS
+#             and HAVE___UINT128_T, with mk/wolfssl/user_settings.h)
 #   MBEDTLS_DEFS  the options mbedTLS was built with (build.sh); every file
 #             of ours is compiled with them so mbedTLS structs match
 #
 # Everything that links libchainfuzz (validators are in it) links both
 # libraries after it: $(LIBS_UNDER_TEST). mbedTLS's symbols are all
-# mbedtls_/psa_-prefixed, so it cannot clash with BoringSSL's.
+# mbedtls_/psa_-prefixed, so it cannot clash with BoringSSL's. wolfSSL is
+# built without its OpenSSL compatibility layer: no symbol of libwolfssl.a
+# is defined in BoringSSL or mbedTLS (checked with nm, 2026-11-27).
 # Convention over registration: every targets/*.c is a target named after
 # its stem; every tests/*_test.c and certgen/*_test.c is a unit test; lib/,
 # validators/ and certgen/ (minus CLI mains and tests) are libraries.
@@ -25,15 +30,43 @@ endif
 WERROR ?= -Werror
 WARN := -Wall -Wextra $(WERROR) -Wno-unused-parameter
 STD := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
-INC := -Iinclude -I$(BSSL_INC) -I$(MBEDTLS_INC) -Icertgen
+INC := -Iinclude -I$(BSSL_INC) -I$(MBEDTLS_INC) -Icertgen -Imk/wolfssl -I$(WOLFSSL_INC)
 BSSL_LIBS := $(BSSL_LIB)/libssl.a $(BSSL_LIB)/libcrypto.a
 MBEDTLS_LIBS := $(MBEDTLS_LIB)/libmbedtls.a $(MBEDTLS_LIB)/libmbedx509.a $(MBEDTLS_LIB)/libmbedcrypto.a
-LIBS_UNDER_TEST := $(BSSL_LIBS) $(MBEDTLS_LIBS)
+WOLFSSL_LIBS := $(WOLFSSL_LIB)/libwolfssl.a
+LIBS_UNDER_TEST := $(BSSL_LIBS) $(MBEDTLS_LIBS) $(WOLFSSL_LIBS)
 SYSLIBS := -lpthread
+# OpenSSL 3.0 (OSSL_INC OSSL_LIB from build.sh; mk/openssl.mk): libcrypto.a
+# with every symbol it defines renamed ossl3_*, so it links next to
+# BoringSSL, which defines the same names. The files in OSSL_SRCS include
+# OpenSSL's headers instead of BoringSSL's (and cf_ossl_prefix.h before
+# them); the build fails if one of them reads the system's
+# /usr/include/openssl (libssl-dev).
+OSSL_LIBS := $(OSSL_LIB)/libcrypto.a
+LIBS_UNDER_TEST += $(OSSL_LIBS)
+OSSL_SRCS := validators/openssl.c
+OSSL_INCFLAGS := -Iinclude -I$(OSSL_INC)
 
 CF_TARGETS := $(patsubst targets/%.c,%,$(wildcard targets/*.c))
+# Per-validator targets: targets/per-validator/<t>.c is built once per
+# validator of the registry (lib/validator.c, table kValidators) as
+# <t>_<validator>, with -DCF_TARGET_VALIDATOR="<validator>". Canaries (table
+# kCanaries, all named *_negative) get the targets listed in CANARY_TARGETS:
+# each is a lax validator wrapped by an oracle that must catch it
+# (tests/canaries_test.sh). Seeds: a target's corpus directory is
+# corpus/<target> if it exists, else corpus/<t> of its template (seeds.txt).
+registry = $(shell awk '/$(1)\[\] = \{/ {on = 1; next} on && /^\};/ {on = 0} on' lib/validator.c | sed -n 's/^ *{"\([a-z0-9_]*\)",.*/\1/p')
+VALIDATORS := $(call registry,kValidators)
+CANARIES := $(call registry,kCanaries)
+PV_TEMPLATES := $(patsubst targets/per-validator/%.c,%,$(wildcard targets/per-validator/*.c))
+PV_TARGETS := $(foreach t,$(PV_TEMPLATES),$(foreach v,$(VALIDATORS),$(t)_$(v)))
+# Which oracle catches which canary: the spec and differential oracles every
+# lax behaviour; the signed-bytes oracle only a skipped signature.
+CANARY_TARGETS := chain_verify_signature_negative \
+  $(foreach c,$(CANARIES),chain_oracle_$(c) chain_diff_$(c))
+ALL_TARGETS := $(CF_TARGETS) $(PV_TARGETS) $(CANARY_TARGETS)
 LIB_SRCS := $(wildcard lib/*.c) $(wildcard validators/*.c)
-CERTGEN_MAINS := certgen/seedgen.c certgen/certgen_cli.c
+CERTGEN_MAINS := certgen/seedgen.c certgen/certgen_cli.c certgen/afl_case_mutator.c
 CERTGEN_TESTS := $(wildcard certgen/*_test.c)
 CERTGEN_SRCS := $(filter-out $(CERTGEN_MAINS) $(CERTGEN_TESTS),$(wildcard certgen/*.c))
 TEST_SRCS := $(wildcard tests/*_test.c) $(CERTGEN_TESTS)
@@ -54,7 +87,7 @@ else
 ENGINE_OBJ :=
 endif
 
-BINS := $(addprefix $(OUT)/bin/,$(CF_TARGETS))
+BINS := $(addprefix $(OUT)/bin/,$(ALL_TARGETS))
 ifeq ($(TOOLS),1)
 BINS += $(OUT)/bin/seedgen $(OUT)/bin/certgen $(OUT)/bin/replay-driver.o $(OUT)/bench/harness_overhead
 ifneq ($(wildcard harness/chainfuzz.c),)
@@ -63,33 +96,138 @@ endif
 TESTBINS := $(patsubst %.c,$(OUT)/tests/%,$(notdir $(TEST_SRCS)))
 endif
 
-all: $(BINS) $(TESTBINS) $(OUT)/targets.txt
+# The AFL++ custom mutator library (certgen/afl_case_mutator.c on
+# case_mutator.c; harness/fuzz.sh loads it for chain_* targets). It runs
+# inside afl-fuzz, which has neither ASan nor AFL's instrumentation runtime,
+# so it is compiled with HOST_CC/HOST_CFLAGS (no sanitizer) and links
+# HOST_BSSL_LIB, an uninstrumented BoringSSL: build.sh passes the plain
+# flavor's build (its cache entry; PIE code, which links into a shared
+# object), so the afl flavor's own libraries need no -fPIC. Only the
+# afl_custom_* functions are exported.
+MUTATOR_SO := $(OUT)/lib/chainfuzz_case_mutator.so
+MUTATOR_SRCS := certgen/afl_case_mutator.c certgen/case_mutator.c certgen/build.c \
+  certgen/keypool.c certgen/recipe_model.c lib/case.c $(OUT)/gen/keypool_embedded.c
+ifeq ($(ENGINE),afl)
+ifneq ($(HOST_BSSL_LIB),)
+BINS += $(MUTATOR_SO)
+endif
+endif
 
-# targets.txt lists what this flavor built, for make fuzz / make test.
+all: $(BINS) $(TESTBINS) $(OUT)/targets.txt $(OUT)/templates.txt $(OUT)/canaries.txt
+
+# template_of(TARGET): the source stem a target is built from, relative to
+# targets/: itself, per-validator/<t> or chain_diff. Its .dict and .options
+# sit beside that source.
+template_of = $(if $(filter $(1),$(CF_TARGETS)),$(1),$(if $(filter chain_diff_%,$(1)),chain_diff,per-validator/$(firstword $(foreach t,$(PV_TEMPLATES),$(if $(filter $(t)_%,$(1)),$(t))))))
+# seeds_of(TARGET): corpus/<target> if it exists, else chain_diff* reads
+# chain_verify's cases, else the template's name.
+seeds_of = $(if $(wildcard corpus/$(1)),$(1),$(if $(filter chain_diff%,$(1)),chain_verify,$(notdir $(call template_of,$(1)))))
+TARGET_INFO = $(foreach t,$(CF_TARGETS) $(PV_TARGETS),"$(t) $(call template_of,$(t)) $(call seeds_of,$(t))")
+CANARY_INFO = $(foreach t,$(CANARY_TARGETS),"$(t) $(call template_of,$(t)) $(call seeds_of,$(t))")
+
+# targets.txt lists the targets this flavor built, for make fuzz / make
+# test; canaries.txt the canaries (expected to fail: tests/canaries_test.sh
+# runs them). templates.txt maps every one to its template and seed
+# directory ("TARGET TEMPLATE SEEDS" lines: targets/TEMPLATE.c,
+# corpus/SEEDS/). build.sh --list-targets / --target-info print the same
+# without building (print-targets, print-target-info, print-canary-info).
 $(OUT)/targets.txt: $(BINS)
-	@printf '%s\n' $(CF_TARGETS) > $@.tmp && mv -f $@.tmp $@
+	@printf '%s\n' $(CF_TARGETS) $(PV_TARGETS) > $@.tmp && mv -f $@.tmp $@
+$(OUT)/canaries.txt: $(BINS)
+	@printf '%s\n' $(CANARY_TARGETS) > $@.tmp && mv -f $@.tmp $@
+$(OUT)/templates.txt: $(BINS)
+	@printf '%s\n' $(TARGET_INFO) $(CANARY_INFO) > $@.tmp && mv -f $@.tmp $@
+print-targets:
+	@printf '%s\n' $(CF_TARGETS) $(PV_TARGETS)
+print-target-info:
+	@printf '%s\n' $(TARGET_INFO)
+print-canary-info:
+	@printf '%s\n' $(CANARY_INFO)
 
 $(OUT)/obj/%.o: %.c $(wildcard include/chainfuzz/*.h) $(wildcard certgen/*.h) $(wildcard harness/*.h)
 	@mkdir -p $(@D)
-	@$(CC) $(STD) $(CFLAGS) $(MBEDTLS_DEFS) $(WARN) $(INC) -c $< -o $@
+	@$(CC) $(STD) $(CFLAGS) $(MBEDTLS_DEFS) $(WOLFSSL_DEFS) $(WARN) $(INC) -c $< -o $@
+
+# OpenSSL's files: its headers (and the ossl3_ prefix map) instead of
+# BoringSSL's; the dependency list proves no system OpenSSL header was read.
+$(call obj,$(OSSL_SRCS)): $(OUT)/obj/%.o: %.c $(wildcard include/chainfuzz/*.h) $(OSSL_INC)/cf_ossl_prefix.h
+	@mkdir -p $(@D)
+	@$(CC) $(STD) $(CFLAGS) $(WARN) $(OSSL_INCFLAGS) -MD -MF $@.d -c $< -o $@.tmp
+	@if ! test -s $@.d || grep -q '/usr/include/openssl' $@.d; then echo "$<: read /usr/include/openssl" >&2; rm -f $@.tmp; exit 1; fi
+	@mv -f $@.tmp $@
 
 $(LIBCF): $(call obj,$(LIB_SRCS))
 	@rm -f $@.tmp && $(AR) rcs $@.tmp $^ && mv -f $@.tmp $@
 
-$(LIBCERTGEN): $(call obj,$(CERTGEN_SRCS))
+$(LIBCERTGEN): $(call obj,$(CERTGEN_SRCS)) $(OUT)/obj/gen/keypool_embedded.o $(OUT)/obj/gen/known_rules_table.o $(OUT)/obj/gen/diff_allow_table.o
 	@rm -f $@.tmp && $(AR) rcs $@.tmp $^ && mv -f $@.tmp $@
+
+# The key pool compiled in (keypool.h, cf_pool_load_embedded): fuzz targets
+# sign and check signatures with it and must not read the source tree. Each
+# certgen/keys/<name>.pem becomes {"<name>", "<PEM text>"}.
+KEY_PEMS := $(sort $(wildcard certgen/keys/*.pem))
+$(OUT)/gen/keypool_embedded.c: $(KEY_PEMS) mk/chainfuzz.mk
+	@mkdir -p $(@D)
+	@{ echo '/* Generated by mk/chainfuzz.mk from the PEM files in certgen/keys. Do not edit. */'; \
+	  echo '#include "keypool.h"'; echo 'const struct cf_pool_pem cf_pool_pems[] = {'; \
+	  for f in $(KEY_PEMS); do printf '  {"%s",\n' "$$(basename $$f .pem)"; \
+	    sed 's/^/   "/; s/$$/\\n"/' $$f; echo '  },'; done; \
+	  echo '  {0, 0},'; echo '};'; } > $@.tmp && mv -f $@.tmp $@
 
 $(LIBHARNESS): $(call obj,$(HARNESS_SRCS))
 	@rm -f $@.tmp && $(AR) rcs $@.tmp $^ && mv -f $@.tmp $@
 
-$(OUT)/bin/chainfuzz: $(call obj,harness/chainfuzz.c) $(LIBHARNESS) $(LIBCF) $(LIBS_UNDER_TEST)
+# libcertgen: `chainfuzz conform --catalogue` runs certgen's check.
+$(OUT)/bin/chainfuzz: $(call obj,harness/chainfuzz.c) $(LIBHARNESS) $(LIBCERTGEN) $(LIBCF) $(LIBS_UNDER_TEST)
 	@mkdir -p $(@D)
 	@$(CXX) $(CFLAGS) $^ $(LDFLAGS) $(JSONLIBS) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
 
-# Targets are linked with the C++ driver: libssl is C++.
-$(OUT)/bin/%: $(OUT)/obj/targets/%.o $(ENGINE_OBJ) $(LIBCF) $(LIBS_UNDER_TEST)
+# Targets are linked with the C++ driver: libssl is C++. libcertgen gives
+# them the key pool, the signed-bytes oracle, the spec oracle and the
+# structural mutator.
+TARGET_LIBS := $(LIBCERTGEN) $(LIBCF) $(LIBS_UNDER_TEST)
+$(OUT)/bin/%: $(OUT)/obj/targets/%.o $(ENGINE_OBJ) $(TARGET_LIBS)
 	@mkdir -p $(@D)
-	@$(CXX) $(CFLAGS) $< $(ENGINE_OBJ) $(LIBCF) $(LIBS_UNDER_TEST) $(LDFLAGS) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
+	@$(CXX) $(CFLAGS) $< $(ENGINE_OBJ) $(TARGET_LIBS) $(LDFLAGS) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
+
+# pv_target(TEMPLATE, VALIDATOR, SOURCE, FLAGS): one object and binary.
+# A per-validator target names its adapter directly (CF_TARGET_VERIFY =
+# cf_<validator>_verify) instead of going through the registry, so the
+# static link pulls in that validator's library only: libFuzzer clears and
+# scans every coverage counter of the binary on each run, and four
+# libraries' counters made that the biggest cost of a run.
+# CF_TARGET_BASE: a canary's base validator (registry's third field).
+registry_base = $(shell sed -n 's/^ *{"$(1)", *cf_[a-z0-9_]*, *"\([a-z0-9_]*\)"}.*/\1/p' lib/validator.c)
+pv_flags = '-DCF_TARGET_VALIDATOR="$(1)"' -DCF_TARGET_VERIFY=cf_$(1)_verify $(if $(call registry_base,$(1)),'-DCF_TARGET_BASE="$(call registry_base,$(1))"')
+define pv_target
+$(OUT)/obj/pv/$(1)_$(2).o: $(3) $(wildcard include/chainfuzz/*.h) $(wildcard certgen/*.h) lib/validator.c
+	@mkdir -p $$(@D)
+	@$$(CC) $$(STD) $$(CFLAGS) $$(MBEDTLS_DEFS) $$(WOLFSSL_DEFS) $$(WARN) $$(INC) $(4) -c $$< -o $$@
+$(OUT)/bin/$(1)_$(2): $(OUT)/obj/pv/$(1)_$(2).o $$(ENGINE_OBJ) $$(TARGET_LIBS)
+	@mkdir -p $$(@D)
+	@$$(CXX) $$(CFLAGS) $$< $$(ENGINE_OBJ) $$(TARGET_LIBS) $$(LDFLAGS) $$(SYSLIBS) -o $$@.tmp && mv -f $$@.tmp $$@
+endef
+$(foreach t,$(PV_TEMPLATES),$(foreach v,$(VALIDATORS) $(CANARIES),$(if $(filter $(t)_$(v),$(ALL_TARGETS)),$(eval $(call pv_target,$(t),$(v),targets/per-validator/$(t).c,$(call pv_flags,$(v)))))))
+$(foreach c,$(CANARIES),$(eval $(call pv_target,chain_diff,$(c),targets/chain_diff.c,'-DCF_CANARY="$(c)"')))
+
+# Reviewed tables compiled in (known_rules.h, diff_allow.h): TSV lines
+# (comments and blank lines skipped) become C initializers.
+tsv_to_c = awk -F'\t' -v decl='$(1)' -v n=$(2) 'BEGIN { print "/* Generated by mk/chainfuzz.mk. Do not edit. */"; print "\#include \"$(3)\""; print decl " = {" } /^\#/ || NF < n { next } { printf "  {"; for (i = 1; i <= n; i++) printf "\"%s\"%s", $$i, (i < n ? ", " : ""); print "}," } END { print "  {0}," ; print "};" }'
+$(OUT)/gen/known_rules_table.c: certgen/known-rules.tsv mk/chainfuzz.mk
+	@mkdir -p $(@D)
+	@$(call tsv_to_c,const struct cf_known_rule cf_known_rules_table[],5,known_rules.h) $< > $@.tmp && mv -f $@.tmp $@
+$(OUT)/gen/diff_allow_table.c: certgen/diff-allow.tsv mk/chainfuzz.mk
+	@mkdir -p $(@D)
+	@$(call tsv_to_c,const struct cf_diff_allow cf_diff_allow_table[],4,diff_allow.h) $< > $@.tmp && mv -f $@.tmp $@
+$(OUT)/obj/gen/%.o: $(OUT)/gen/%.c $(wildcard certgen/*.h)
+	@mkdir -p $(@D)
+	@$(CC) $(STD) $(CFLAGS) $(WARN) $(INC) -c $< -o $@
+
+$(MUTATOR_SO): $(MUTATOR_SRCS) $(wildcard include/chainfuzz/*.h) $(wildcard certgen/*.h) $(HOST_BSSL_LIB)/libcrypto.a
+	@mkdir -p $(@D)
+	@$(HOST_CC) $(STD) $(HOST_CFLAGS) -fPIC -fvisibility=hidden $(WARN) -Iinclude -I$(BSSL_INC) -Icertgen \
+	  -shared $(MUTATOR_SRCS) $(HOST_BSSL_LIB)/libcrypto.a -Wl,--exclude-libs,ALL -Wl,-z,defs \
+	  -lpthread -o $@.tmp && mv -f $@.tmp $@
 
 $(OUT)/bin/replay-driver.o: $(OUT)/obj/harness/replay_driver.o
 	@mkdir -p $(@D) && cp -f $< $@
@@ -105,7 +243,7 @@ $(OUT)/bin/certgen: $(call obj,certgen/certgen_cli.c) $(LIBCERTGEN) $(LIBCF) $(L
 	@$(CXX) $(CFLAGS) $^ $(LDFLAGS) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
 
 # The harness-overhead benchmark links chain_verify's target object itself.
-$(OUT)/bench/harness_overhead: $(OUT)/obj/bench/harness_overhead.o $(OUT)/obj/targets/chain_verify.o $(LIBCF) $(LIBS_UNDER_TEST)
+$(OUT)/bench/harness_overhead: $(OUT)/obj/bench/harness_overhead.o $(OUT)/obj/pv/chain_verify_boringssl.o $(TARGET_LIBS)
 	@mkdir -p $(@D)
 	@$(CXX) $(CFLAGS) $^ $(LDFLAGS) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
 
@@ -117,6 +255,6 @@ $(OUT)/tests/%: $(OUT)/obj/certgen/%.o $(LIBCERTGEN) $(LIBCF) $(LIBS_UNDER_TEST)
 	@mkdir -p $(@D)
 	@$(CXX) $(CFLAGS) $^ $(LDFLAGS) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
 
-.PHONY: all
+.PHONY: all print-targets print-target-info print-canary-info
 .DELETE_ON_ERROR:
 .SECONDARY:

@@ -30,7 +30,18 @@ typedef void (*cf_validator_fn)(struct cf_verdict *out, const struct cf_case *c)
 struct cf_validator {
   const char *name;
   cf_validator_fn verify;
+  /* Canaries only: the real validator they make lax ("boringssl"). Its
+   * reviewed differences (known rules, diff allow-list) are theirs too, so
+   * a canary is caught for its own laxness, not for its base's. */
+  const char *base;
 };
+
+/* cf_validator_known_as is the name reviewed tables use for |v|: its base
+ * for a canary, else its name. (Inline: a per-validator target must not
+ * pull in the registry, which links every library.) */
+static inline const char *cf_validator_known_as(const struct cf_validator *v) {
+  return v->base != NULL ? v->base : v->name;
+}
 
 /* cf_validators returns the registered validators, in a fixed order, and
  * their number in |*out_num|. */
@@ -43,6 +54,31 @@ const struct cf_validator *cf_validator_find(const char *name);
  * the profile's anchors, time, depth, purpose and expected name (set on the
  * X509_VERIFY_PARAM, as SSL_set1_host does). validators/boringssl.c. */
 void cf_boringssl_verify(struct cf_verdict *out, const struct cf_case *c);
+
+/* --- canaries -------------------------------------------------------------
+ * Deliberately lax validators (validators/lax.c) that the oracles must
+ * catch: the *_negative targets wrap them and `make test` fails unless each
+ * is caught (tests/canaries_test.sh). They are found by cf_validator_find
+ * but never listed by cf_validators(): no tool runs them as a real device. */
+
+/* cf_canaries returns the canary validators and their number. */
+const struct cf_validator *cf_canaries(size_t *out_num);
+
+/* cf_boringssl_verify_lax is cf_boringssl_verify with |verify_cb| installed
+ * (NULL: none) and, if |check_name| is 0, no expected name on the verify
+ * param. Only canaries use it. */
+struct x509_store_ctx_st;
+void cf_boringssl_verify_lax(struct cf_verdict *out, const struct cf_case *c,
+                             int (*verify_cb)(int ok,
+                                              struct x509_store_ctx_st *ctx),
+                             int check_name);
+
+/* The canaries: BoringSSL's device path made lax in one way each. */
+void cf_expiry_negative_verify(struct cf_verdict *out, const struct cf_case *c);
+void cf_ca_negative_verify(struct cf_verdict *out, const struct cf_case *c);
+void cf_suffix_negative_verify(struct cf_verdict *out, const struct cf_case *c);
+void cf_signature_negative_verify(struct cf_verdict *out,
+                                  const struct cf_case *c);
 
 /* cf_boringssl_reason maps an X509_V_ERR_* code to the taxonomy. */
 enum cf_reason cf_boringssl_reason(long x509_v_err);
@@ -72,6 +108,56 @@ const struct cf_mbedtls_flag *cf_mbedtls_top_flag(uint32_t flags);
 /* cf_mbedtls_parse_reason maps the error of mbedtls_x509_crt_parse_der to
  * the taxonomy and a static text naming it. */
 enum cf_reason cf_mbedtls_parse_reason(int ret, const char **out_text);
+
+/* cf_wolfssl_verify is the wolfSSL 5.5 device path: a TLS 1.2 client's
+ * ProcessPeerCerts on the case's chain (anchors loaded into the CTX, the
+ * case's clock through wc_SetTimeCb, wolfSSL_check_domain_name).
+ * validators/wolfssl.c documents how each profile field maps. */
+void cf_wolfssl_verify(struct cf_verdict *out, const struct cf_case *c);
+
+/* cf_wolfssl_code is one row of the wolfSSL error-code table. */
+struct cf_wolfssl_code {
+  int code; /* a wolfCrypt or wolfSSL error code (negative) */
+  enum cf_reason reason;
+};
+
+/* cf_wolfssl_code_table returns the table and its length in |*out_num|. */
+const struct cf_wolfssl_code *cf_wolfssl_code_table(size_t *out_num);
+
+/* cf_wolfssl_reason maps a wolfSSL error code to the taxonomy (OTHER when
+ * the table does not know it). */
+enum cf_reason cf_wolfssl_reason(int code);
+
+/* cf_wolfssl_code_text returns wolfSSL's static text for |code|. */
+const char *cf_wolfssl_code_text(int code);
+
+/* cf_openssl_verify is the OpenSSL 3.0 device path: a TLS client's
+ * ssl_verify_cert_chain (X509_verify_cert with "ssl_server" defaults, the
+ * security level as auth level, the case's time, depth, flags and the
+ * expected name as SSL_set1_host sets it), then the leaf key checks of
+ * tls_post_process_server_certificate. OpenSSL's symbols are renamed
+ * ossl3_* (mk/openssl.mk), so it runs next to BoringSSL in one process.
+ * validators/openssl.c documents how each profile field and code maps. */
+void cf_openssl_verify(struct cf_verdict *out, const struct cf_case *c);
+
+/* cf_openssl_code is one row of the OpenSSL X509_V_ERR_* table. */
+struct cf_openssl_code {
+  long code; /* OpenSSL 3.0's X509_V_ERR_* value */
+  enum cf_reason reason;
+  const char *name; /* static: "X509_V_ERR_..." */
+};
+
+/* cf_openssl_code_table returns the table and its length in |*out_num|. */
+const struct cf_openssl_code *cf_openssl_code_table(size_t *out_num);
+
+/* cf_openssl_reason maps an OpenSSL 3.0 X509_V_ERR_* code to the taxonomy
+ * (OTHER when the table does not know it). Its codes are OpenSSL's, not
+ * BoringSSL's: the two numberings differ. */
+enum cf_reason cf_openssl_reason(long x509_v_err);
+
+/* cf_openssl_version returns OpenSSL's OpenSSL_version(OPENSSL_VERSION),
+ * e.g. "OpenSSL 3.0.20 ...": which OpenSSL the adapter calls. */
+const char *cf_openssl_version(void);
 
 #ifdef __cplusplus
 }
