@@ -5,7 +5,7 @@
  *   certgen list [--dir DIR]    one line per scenario of the catalogue
  *   certgen show FILE           the parsed model, readable
  *   certgen build ...           cmd_build.c     certgen check ...  cmd_check.c
- *   certgen bench ...           cmd_bench.c
+ *   certgen bench ...           cmd_bench.c     certgen seeds ...  cmd_seeds.c
  *
  * Exit status: 0 success, 1 a recipe failed, 2 usage. */
 #include <inttypes.h>
@@ -33,6 +33,7 @@ static const struct command kCommands[] = {
     {"build", cf_cmd_build, "build a recipe into a case, or the catalogue into a corpus"},
     {"check", cf_cmd_check, "oracle vs BoringSSL on every scenario"},
     {"bench", cf_cmd_bench, "certificates per second vs the openssl command line"},
+    {"seeds", cf_cmd_seeds, "encode the catalogue as chain_oracle seeds (binary recipes)"},
 };
 
 #define NUM_COMMANDS (sizeof(kCommands) / sizeof(kCommands[0]))

@@ -32,6 +32,10 @@ int cf_cmd_check(int argc, char **argv);
 /* cf_cmd_bench measures certificates per second; cmd_bench.c. */
 int cf_cmd_bench(int argc, char **argv);
 
+/* cf_cmd_seeds encodes the catalogue into chain_oracle seeds
+ * (recipe_bytes.h); cmd_seeds.c. */
+int cf_cmd_seeds(int argc, char **argv);
+
 /* cf_cli_usage_error prints "certgen CMD: MSG" and a pointer to --help on
  * stderr and returns 2. */
 int cf_cli_usage_error(const char *cmd, const char *fmt, ...)

@@ -4,7 +4,8 @@
 # byte-identical files, all of them already in corpus/. Fails when a change
 # to certgen/ was not followed by `build/replay/bin/seedgen --out corpus`,
 # or when generation stopped being deterministic. The same for the scenario
-# catalogue's cases in corpus/chain_verify (certgen build --corpus). TAP.
+# catalogue's cases in corpus/chain_verify (certgen build --corpus) and its
+# binary recipes in corpus/chain_oracle (certgen seeds). TAP.
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${CHAINFUZZ_BUILD_DIR:-$ROOT/build}
@@ -36,7 +37,20 @@ for f in "$tmp/catalogue"/*; do
 done
 ok $([[ $made -gt 0 && $missing == 0 ]]; echo $?) \
   "corpus/chain_verify holds all $made catalogue cases ($missing missing: run certgen build --corpus corpus/chain_verify)"
-for t in chain_verify x509_parse hostname pem_bundle; do
+# The catalogue as binary recipes seeds chain_oracle_* (certgen seeds
+# --oracle-corpus corpus/chain_oracle after a change to certgen/recipe_bytes.c,
+# certgen/ or its scenarios): the same files, no more, no fewer.
+(cd "$ROOT" && "$CERTGEN" seeds --oracle-corpus "$tmp/oracle") >"$tmp/log3" 2>&1
+ok $? "certgen seeds --oracle-corpus writes the expressible scenarios"
+made=$(ls "$tmp/oracle" 2>/dev/null | wc -l); missing=0
+for f in "$tmp/oracle"/*; do
+  [[ -f $f ]] || continue
+  cmp -s "$f" "$ROOT/corpus/chain_oracle/$(basename "$f")" || { missing=$((missing + 1)); echo "# not in corpus/chain_oracle: $(basename "$f")"; }
+done
+have=$(ls "$ROOT/corpus/chain_oracle" 2>/dev/null | wc -l)
+ok $([[ $made -gt 0 && $missing == 0 && $have == "$made" ]]; echo $?) \
+  "corpus/chain_oracle is exactly the $made seeds certgen seeds makes ($missing missing, $have committed: run certgen seeds --oracle-corpus corpus/chain_oracle after emptying it)"
+for t in chain_verify x509_parse hostname pem_bundle chain_oracle; do
   bad=0
   for f in "$ROOT/corpus/$t"/*; do
     [[ -f $f ]] || continue
