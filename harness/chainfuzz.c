@@ -1,5 +1,6 @@
 /* chainfuzz.c — the chainfuzz CLI: main() and subcommand dispatch. Each
- * subcommand lives in its own file (triage.c, repro.c, regress.c) behind
+ * subcommand lives in its own file (triage.c, repro.c, regress.c,
+ * conform.c) behind
  * harness/cli.h. Exit status everywhere: 0 success, 1 a finding or a
  * failure, 2 usage or environment error. */
 #include <stdio.h>
@@ -23,6 +24,9 @@ static const struct cf_command kCommands[] = {
     {"regress", cf_cmd_regress,
      "replay every bucket's reproducer: still failing, fixed, regressed "
      "(TAP; make test)"},
+    {"conform", cf_cmd_conform,
+     "run an x509-limbo suite (and certgen's catalogue) through every "
+     "validator: pass / wrong-accept / wrong-reject / skipped"},
 };
 
 #define NUM_COMMANDS (sizeof(kCommands) / sizeof(kCommands[0]))

@@ -23,6 +23,11 @@ int cf_cmd_repro(int argc, char **argv);
  * (harness/regress.c). */
 int cf_cmd_regress(int argc, char **argv);
 
+/* cf_cmd_conform: an x509-limbo suite (and certgen's catalogue) through
+ * every validator, a pass / wrong-accept / wrong-reject / skipped matrix
+ * and x509-limbo result files (harness/conform.c). */
+int cf_cmd_conform(int argc, char **argv);
+
 /* cf_parse_u32_arg parses a decimal option value in [min, max]; on error it
  * prints "chainfuzz CMD: OPTION needs ..." and returns 0. */
 int cf_parse_u32_arg(unsigned *out, const char *cmd, const char *option,
