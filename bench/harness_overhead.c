@@ -2,7 +2,7 @@
  *
  * Loads the given case files once, then alternates, for ROUNDS rounds of
  * SECS seconds each:
- *   harness: LLVMFuzzerTestOneInput of targets/chain_verify.c (case decoder,
+ *   harness: LLVMFuzzerTestOneInput of targets/per-validator/chain_verify.c (as chain_verify_boringssl) (case decoder,
  *            BoringSSL adapter, path check) on each input, as a fuzzer calls
  *            it;
  *   bare:    the same BoringSSL calls (d2i_X509, X509_STORE, X509_verify_cert
@@ -26,6 +26,7 @@
 #include "chainfuzz/case.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 struct input {
   uint8_t *data;
@@ -126,6 +127,9 @@ int main(int argc, char **argv) {
   struct input *in = calloc((size_t)argc, sizeof(*in));
   size_t n = 0;
   if (in == NULL) {
+    return 1;
+  }
+  if (LLVMFuzzerInitialize(&argc, &argv) != 0) {
     return 1;
   }
   for (int i = 1; i < argc; i++) {

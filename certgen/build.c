@@ -1522,3 +1522,93 @@ int cf_build_case(uint8_t **out, size_t *out_len, const struct cf_recipe *r,
   c.profile = d->profile;
   return cf_case_serialize(out, out_len, &c);
 }
+
+/* --- honest signatures outside a recipe ------------------------------------
+ */
+
+/* alg_from_der returns the algorithm whose AlgorithmIdentifier, as
+ * add_alg_id writes it, is |der|; CF_ALG_OID for anything else. */
+static enum cf_sig_alg alg_from_der(const uint8_t *der, size_t der_len) {
+  for (int a = CF_ALG_DEFAULT + 1; a < CF_ALG_OID; a++) {
+    struct build_ctx b;
+    uint8_t buf[128];
+    size_t len;
+    CBB cbb;
+    memset(&b, 0, sizeof(b));
+    if (CBB_init_fixed(&cbb, buf, sizeof(buf)) &&
+        add_alg_id(&b, &cbb, (enum cf_sig_alg)a, NULL) &&
+        CBB_finish(&cbb, NULL, &len) && len == der_len &&
+        memcmp(buf, der, len) == 0) {
+      return (enum cf_sig_alg)a;
+    }
+  }
+  return CF_ALG_OID;
+}
+
+int cf_sign_tbs(uint8_t *out_sig, size_t *out_sig_len, size_t max_sig_len,
+                const struct cf_pool *pool, int key_idx, const uint8_t *alg_der,
+                size_t alg_len, const uint8_t *tbs, size_t tbs_len) {
+  struct build_ctx b;
+  struct sig_buf sig;
+  enum sig_kind kind;
+  const EVP_MD *md;
+  const char *oid;
+  uint8_t digest[EVP_MAX_MD_SIZE];
+  unsigned digest_len = 0;
+  EVP_PKEY *key;
+  int ok;
+
+  if (key_idx < 0 || (size_t)key_idx >= cf_pool_count() ||
+      pool->key[key_idx] == NULL) {
+    return 0;
+  }
+  key = pool->key[key_idx];
+  memset(&b, 0, sizeof(b));
+  /* build_one's choice: the outer algorithm when the key can make it, else
+   * the key's default. */
+  enum cf_sig_alg a = alg_from_der(alg_der, alg_len);
+  if (a == CF_ALG_OID || !alg_info(a, &kind, &md, &oid) ||
+      !key_can_make(key, kind)) {
+    a = default_alg(key);
+  }
+  if (!alg_info(a, &kind, &md, &oid)) {
+    return 0;
+  }
+  memset(&sig, 0, sizeof(sig));
+  if (kind == KIND_ECDSA) {
+    ok = EVP_Digest(tbs, tbs_len, digest, &digest_len, md, NULL) &&
+         ecdsa_sign_det(&b, &sig, key, 0, digest, digest_len);
+  } else {
+    ok = evp_sign(&b, &sig, key, md, kind == KIND_RSA_PSS, tbs, tbs_len);
+  }
+  ERR_clear_error();
+  if (!ok || sig.len > max_sig_len) {
+    return 0;
+  }
+  memcpy(out_sig, sig.v, sig.len);
+  *out_sig_len = sig.len;
+  return 1;
+}
+
+int cf_resign_cert(uint8_t **out, size_t *out_len, const struct cf_pool *pool,
+                   int key_idx, const uint8_t *alg_der, size_t alg_len,
+                   const uint8_t *tbs, size_t tbs_len) {
+  uint8_t sig[1024];
+  size_t sig_len;
+  CBB cbb, cert, bits;
+  if (!cf_sign_tbs(sig, &sig_len, sizeof(sig), pool, key_idx, alg_der,
+                   alg_len, tbs, tbs_len)) {
+    return 0;
+  }
+  if (!CBB_init(&cbb, tbs_len + alg_len + sig_len + 16) ||
+      !CBB_add_asn1(&cbb, &cert, CBS_ASN1_SEQUENCE) ||
+      !CBB_add_bytes(&cert, tbs, tbs_len) ||
+      !CBB_add_bytes(&cert, alg_der, alg_len) ||
+      !CBB_add_asn1(&cert, &bits, CBS_ASN1_BITSTRING) ||
+      !CBB_add_u8(&bits, 0) || !CBB_add_bytes(&bits, sig, sig_len) ||
+      !CBB_finish(&cbb, out, out_len)) {
+    CBB_cleanup(&cbb);
+    return 0;
+  }
+  return 1;
+}

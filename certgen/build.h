@@ -45,6 +45,26 @@ void cf_built_free(struct cf_built *b);
 int cf_build_case(uint8_t **out, size_t *out_len, const struct cf_recipe *r,
                   const struct cf_built *b);
 
+/* cf_sign_tbs makes the signature certgen's builder puts on an honest
+ * certificate (no signature defect) with TBSCertificate |tbs| and outer
+ * signatureAlgorithm |alg_der| (the whole AlgorithmIdentifier), signed by
+ * pool key |key_idx|: with that algorithm when the key can make it, else
+ * the key's default one, exactly as cf_build_certs chooses. Deterministic:
+ * the same inputs give the same bytes in every process. It writes at most
+ * |max_sig_len| bytes to |out_sig| and returns 1, or 0 on failure. The
+ * signed-bytes oracle compares a certificate's signature to it. */
+int cf_sign_tbs(uint8_t *out_sig, size_t *out_sig_len, size_t max_sig_len,
+                const struct cf_pool *pool, int key_idx, const uint8_t *alg_der,
+                size_t alg_len, const uint8_t *tbs, size_t tbs_len);
+
+/* cf_resign_cert builds the DER Certificate { |tbs|, |alg_der|, honest
+ * signature by pool key |key_idx| (cf_sign_tbs) } into a new buffer
+ * (OPENSSL_free). It returns 1, or 0 on failure. For mutators that edit a
+ * TBSCertificate and must keep the certificate honestly signed. */
+int cf_resign_cert(uint8_t **out, size_t *out_len, const struct cf_pool *pool,
+                   int key_idx, const uint8_t *alg_der, size_t alg_len,
+                   const uint8_t *tbs, size_t tbs_len);
+
 #ifdef __cplusplus
 }
 #endif

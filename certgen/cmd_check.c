@@ -4,11 +4,14 @@
  * Exit 0 when every scenario agrees or is a reviewed divergence, 1 on any
  * disagreement, stale divergence, oracle/scenario mismatch or error, 2 on
  * usage. */
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "catalogue.h"
+#include "chainfuzz/fileio.h"
 #include "check.h"
 #include "cli.h"
 #include "keypool.h"
@@ -26,6 +29,7 @@ static void check_usage(void) {
   printf(
       "usage: certgen check [--dir DIR] [--keys DIR] [--divergences FILE]\n"
       "                     [--validator NAME]... [--quiet] [ID | NAMESPACE:: ...]\n"
+      "                     [--known-rules OUT] [--diff-allow OUT]\n"
       "\n"
       "Builds every scenario of the catalogue (DIR, default %s; or only the\n"
       "given ids and namespaces), asks the oracle what a correct device\n"
@@ -39,6 +43,13 @@ static void check_usage(void) {
       "ORACLE-MISMATCH (the scenario's `expect` is not the oracle's), ERROR.\n"
       "--quiet prints only the lines that are not agree.\n"
       "A summary line per validator, then the total, end the output.\n"
+      "--known-rules OUT writes the reviewed divergences keyed by oracle rule\n"
+      "(VALIDATOR RULE DECISION REASON SCENARIO) for the fuzz targets\n"
+      "(certgen/known-rules.tsv); --diff-allow OUT writes the differential\n"
+      "oracle's allow-list (certgen/diff-allow.tsv): every pair of validators\n"
+      "that disagree on a scenario, with the reviewed divergence or the\n"
+      "oracle's EITHER rule that explains it. Both need the whole catalogue,\n"
+      "every validator and a clean check; written atomically.\n"
       "Exit status: 0 no failure, 1 some failure, 2 usage or environment.\n",
       CF_CATALOGUE_DEFAULT_DIR, names, CF_DIVERGENCES_FILE);
 }
@@ -103,6 +114,142 @@ static int check_divergence_validators(const struct cf_divergences *divs,
   return 1;
 }
 
+/* lines is a growing set of generated TSV lines, unique by their first
+ * |key_fields| fields (the first one seen wins). */
+struct lines {
+  char **v;
+  size_t num, cap;
+};
+
+static const char *x_rule_or(const struct cf_check_result *x) {
+  return x->oracle.rule != NULL ? x->oracle.rule : "?";
+}
+
+static int key_equal(const char *a, const char *b, int key_fields) {
+  int fields = 0;
+  for (;; a++, b++) {
+    if (*a != *b) {
+      return 0;
+    }
+    if (*a == '\t' && ++fields == key_fields) {
+      return 1;
+    }
+    if (*a == '\0' || *a == '\n') {
+      return 1;
+    }
+  }
+}
+
+static int lines_add(struct lines *l, int key_fields, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int lines_add(struct lines *l, int key_fields, const char *fmt, ...) {
+  char buf[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof(buf), fmt, ap);
+  va_end(ap);
+  for (size_t i = 0; i < l->num; i++) {
+    if (key_equal(l->v[i], buf, key_fields)) {
+      return 1;
+    }
+  }
+  if (l->num == l->cap) {
+    size_t cap = l->cap ? 2 * l->cap : 64;
+    char **v = realloc(l->v, cap * sizeof(*v));
+    if (v == NULL) {
+      return 0;
+    }
+    l->v = v;
+    l->cap = cap;
+  }
+  l->v[l->num] = strdup(buf);
+  return l->v[l->num++] != NULL;
+}
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* lines_write sorts |l| and writes |header| then the lines to |path|. */
+static int lines_write(struct lines *l, const char *path, const char *header) {
+  size_t len = strlen(header), off;
+  char *buf;
+  int ok;
+  qsort(l->v, l->num, sizeof(*l->v), cmp_str);
+  for (size_t i = 0; i < l->num; i++) {
+    len += strlen(l->v[i]) + 1;
+  }
+  buf = malloc(len + 1);
+  if (buf == NULL) {
+    return 0;
+  }
+  off = (size_t)sprintf(buf, "%s", header);
+  for (size_t i = 0; i < l->num; i++) {
+    off += (size_t)sprintf(buf + off, "%s\n", l->v[i]);
+  }
+  ok = cf_write_file_atomic(path, buf, off, 0644);
+  free(buf);
+  if (!ok) {
+    fprintf(stderr, "certgen check: cannot write %s: %s\n", path, strerror(errno));
+  }
+  return ok;
+}
+
+static void lines_free(struct lines *l) {
+  for (size_t i = 0; i < l->num; i++) {
+    free(l->v[i]);
+  }
+  free(l->v);
+}
+
+/* collect adds scenario |r|'s contributions to the generated tables. */
+static int collect(struct lines *known, struct lines *allow,
+                   const struct cf_recipe *r, const struct cf_validator *vals,
+                   const struct cf_check_result *res, size_t num_vals) {
+  for (size_t v = 0; v < num_vals; v++) {
+    const struct cf_check_result *x = &res[v];
+    if (x->status == CF_CHECK_DIVERGENCE &&
+        !lines_add(known, 4, "%s\t%s\t%s\t%s\t%s", vals[v].name,
+                   x->oracle.rule, cf_decision_name(x->verdict.decision),
+                   x->verdict.decision == CF_ACCEPT
+                       ? "-"
+                       : cf_reason_name(x->verdict.reason),
+                   r->id)) {
+      return 0;
+    }
+  }
+  for (size_t a = 0; a < num_vals; a++) {
+    for (size_t b = 0; b < num_vals; b++) {
+      const struct cf_check_result *xa = &res[a], *xb = &res[b];
+      const char *why;
+      char either[320];
+      if (xa->verdict.decision != CF_ACCEPT || xb->verdict.decision != CF_REJECT) {
+        continue;
+      }
+      if (xa->status == CF_CHECK_DIVERGENCE) {
+        why = xa->divergence->why;
+      } else if (xb->status == CF_CHECK_DIVERGENCE) {
+        why = xb->divergence->why;
+      } else {
+        snprintf(either, sizeof(either),
+                 "The oracle leaves it to the implementation (EITHER, rule "
+                 "%s): %s",
+                 x_rule_or(xa), xa->oracle.detail);
+        why = either;
+      }
+      if (!lines_add(allow, 3, "%s\t%s\t%s\t%s\t%s: %s", vals[a].name,
+                     vals[b].name, cf_reason_name(xb->verdict.reason), r->id,
+                     xa->status == CF_CHECK_DIVERGENCE   ? vals[a].name
+                     : xb->status == CF_CHECK_DIVERGENCE ? vals[b].name
+                                                         : "oracle",
+                     why)) {
+        return 0;
+      }
+    }
+  }
+  return 1;
+}
+
 int cf_cmd_check(int argc, char **argv) {
   const char *dir = CF_CATALOGUE_DEFAULT_DIR, *keys_dir = "certgen/keys";
   const char *div_path = CF_DIVERGENCES_FILE;
@@ -116,6 +263,8 @@ int cf_cmd_check(int argc, char **argv) {
   struct cf_check_result *res = NULL;
   struct cf_catalogue cat = {0};
   struct cf_divergences divs = {0};
+  const char *known_path = NULL, *allow_path = NULL;
+  struct lines known = {0}, allow = {0};
   struct cf_pool pool;
   struct cf_recipe *r = NULL;
   char err[1024];
@@ -137,7 +286,8 @@ int cf_cmd_check(int argc, char **argv) {
       goto done;
     }
     if (strcmp(a, "--dir") == 0 || strcmp(a, "--keys") == 0 ||
-        strcmp(a, "--divergences") == 0 || strcmp(a, "--validator") == 0) {
+        strcmp(a, "--divergences") == 0 || strcmp(a, "--validator") == 0 ||
+        strcmp(a, "--known-rules") == 0 || strcmp(a, "--diff-allow") == 0) {
       if (i + 1 >= argc) {
         ret = cf_cli_usage_error("check", "%s needs a value", a);
         goto done;
@@ -149,6 +299,10 @@ int cf_cmd_check(int argc, char **argv) {
         keys_dir = v;
       } else if (strcmp(a, "--divergences") == 0) {
         div_path = v;
+      } else if (strcmp(a, "--known-rules") == 0) {
+        known_path = v;
+      } else if (strcmp(a, "--diff-allow") == 0) {
+        allow_path = v;
       } else {
         const struct cf_validator *found = cf_validator_find(v);
         if (found == NULL) {
@@ -171,6 +325,13 @@ int cf_cmd_check(int argc, char **argv) {
     } else {
       filters[num_filters++] = argv[i];
     }
+  }
+  if ((known_path != NULL || allow_path != NULL) &&
+      (num_filters > 0 || num_vals > 0)) {
+    ret = cf_cli_usage_error("check", "--known-rules and --diff-allow need "
+                             "the whole catalogue and every validator: drop "
+                             "the ids and --validator");
+    goto done;
   }
   if (num_vals == 0) {
     memcpy(vals, all, num_all * sizeof(*vals));
@@ -220,6 +381,11 @@ int cf_cmd_check(int argc, char **argv) {
       printf("%-18s  %s  %s\n", cf_check_status_name(res[0].status), r->id,
              res[0].msg);
       continue;
+    }
+    if (!collect(&known, &allow, r, vals, res, num_vals)) {
+      fprintf(stderr, "certgen check: out of memory\n");
+      ret = 2;
+      goto done;
     }
     for (size_t v = 0; v < num_vals; v++) {
       const struct cf_check_result *x = &res[v];
@@ -281,8 +447,33 @@ int cf_cmd_check(int argc, char **argv) {
   if (failures > 0 || catalogue_errors > 0) {
     ret = 1;
   }
+  if ((known_path != NULL || allow_path != NULL) && ret != 0) {
+    fprintf(stderr, "certgen check: not writing the generated tables: the "
+            "check is not clean\n");
+  } else if ((known_path != NULL &&
+              !lines_write(&known, known_path,
+                           "# certgen/known-rules.tsv: GENERATED by `certgen check "
+                           "--known-rules` from certgen/divergences.tsv\n"
+                           "# (certgen/known_rules.h). Do not edit: change the "
+                           "divergences and regenerate.\n"
+                           "# VALIDATOR\tRULE\tDECISION\tREASON\tSCENARIO\n")) ||
+             (allow_path != NULL &&
+              !lines_write(&allow, allow_path,
+                           "# certgen/diff-allow.tsv: GENERATED by `certgen check "
+                           "--diff-allow` (certgen/diff_allow.h).\n"
+                           "# Each line: two validators that disagree on a "
+                           "catalogue scenario, explained by the reviewed\n"
+                           "# divergence (certgen/divergences.tsv) of one of "
+                           "them or by the oracle's EITHER rule.\n"
+                           "# Do not edit: review the divergences and "
+                           "regenerate.\n"
+                           "# ACCEPTER\tREJECTER\tREASON\tSCENARIO\tWHY\n"))) {
+    ret = 2;
+  }
 
 done:
+  lines_free(&known);
+  lines_free(&allow);
   free(r);
   free(filters);
   free(vals);

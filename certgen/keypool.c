@@ -6,9 +6,11 @@
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
+#include <openssl/bytestring.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/mem.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
@@ -57,6 +59,9 @@ void cf_pool_free(struct cf_pool *pool) {
   for (size_t i = 0; i < CF_POOL_MAX; i++) {
     EVP_PKEY_free(pool->key[i]);
     pool->key[i] = NULL;
+    OPENSSL_free(pool->spki[i]);
+    pool->spki[i] = NULL;
+    pool->spki_len[i] = 0;
   }
 }
 
@@ -79,32 +84,51 @@ static int check_facts(const EVP_PKEY *key, const struct cf_pool_info *info) {
   return 0;
 }
 
+/* take_key checks |key| (read from |where|) against key |i|'s facts and
+ * stores it with its SPKI in |out|; it takes ownership of |key|. */
+static int take_key(struct cf_pool *out, size_t i, EVP_PKEY *key,
+                    const char *where, char *err, size_t err_len) {
+  CBB cbb;
+  if (key == NULL) {
+    snprintf(err, err_len,
+             "%s: cannot read a private key (is certgen/keys complete? "
+             "see certgen/keys/README.md)",
+             where);
+    return 0;
+  }
+  out->key[i] = key;
+  if (!check_facts(key, &kPool[i])) {
+    snprintf(err, err_len, "%s: not the key its name says (%s, %u bits)",
+             where,
+             kPool[i].type == CF_KT_RSA  ? "RSA"
+             : kPool[i].type == CF_KT_EC ? "EC"
+                                         : "Ed25519",
+             kPool[i].bits);
+    return 0;
+  }
+  if (!CBB_init(&cbb, 600) || !EVP_marshal_public_key(&cbb, key) ||
+      !CBB_finish(&cbb, &out->spki[i], &out->spki_len[i])) {
+    CBB_cleanup(&cbb);
+    snprintf(err, err_len, "%s: cannot encode the public key", where);
+    return 0;
+  }
+  return 1;
+}
+
 int cf_pool_load(struct cf_pool *out, const char *dir, char *err,
                  size_t err_len) {
   memset(out, 0, sizeof(*out));
   for (size_t i = 0; i < cf_pool_count(); i++) {
     char path[4096];
     BIO *bio;
+    EVP_PKEY *key = NULL;
     snprintf(path, sizeof(path), "%s/%s.pem", dir, kPool[i].name);
     bio = BIO_new_file(path, "r");
     if (bio != NULL) {
-      out->key[i] = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
+      key = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
       BIO_free(bio);
     }
-    if (out->key[i] == NULL) {
-      snprintf(err, err_len,
-               "%s: cannot read a private key (is certgen/keys complete? "
-               "see certgen/keys/README.md)",
-               path);
-      goto err;
-    }
-    if (!check_facts(out->key[i], &kPool[i])) {
-      snprintf(err, err_len, "%s: not the key its name says (%s, %u bits)",
-               path,
-               kPool[i].type == CF_KT_RSA  ? "RSA"
-               : kPool[i].type == CF_KT_EC ? "EC"
-                                           : "Ed25519",
-               kPool[i].bits);
+    if (!take_key(out, i, key, path, err, err_len)) {
       goto err;
     }
   }
@@ -115,4 +139,42 @@ err:
   ERR_clear_error();
   cf_pool_free(out);
   return 0;
+}
+
+int cf_pool_load_embedded(struct cf_pool *out, char *err, size_t err_len) {
+  memset(out, 0, sizeof(*out));
+  for (size_t i = 0; i < cf_pool_count(); i++) {
+    const struct cf_pool_pem *e = cf_pool_pems;
+    EVP_PKEY *key = NULL;
+    char where[96];
+    while (e->name != NULL && strcmp(e->name, kPool[i].name) != 0) {
+      e++;
+    }
+    snprintf(where, sizeof(where), "embedded key %s", kPool[i].name);
+    if (e->name != NULL) {
+      BIO *bio = BIO_new_mem_buf(e->pem, (int)strlen(e->pem));
+      if (bio != NULL) {
+        key = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
+        BIO_free(bio);
+      }
+    }
+    if (!take_key(out, i, key, where, err, err_len)) {
+      ERR_clear_error();
+      cf_pool_free(out);
+      return 0;
+    }
+  }
+  ERR_clear_error();
+  return 1;
+}
+
+int cf_pool_find_spki(const struct cf_pool *pool, const uint8_t *spki,
+                      size_t spki_len) {
+  for (size_t i = 0; i < cf_pool_count(); i++) {
+    if (pool->spki[i] != NULL && pool->spki_len[i] == spki_len &&
+        memcmp(pool->spki[i], spki, spki_len) == 0) {
+      return (int)i;
+    }
+  }
+  return -1;
 }

@@ -2,8 +2,8 @@
 # harness/fuzz.sh — `make fuzz`, the main job: builds what is missing, runs
 # every target (or $TARGETS) with libFuzzer (or AFL++ with ENGINE=afl) for
 # $FUZZ_SECONDS each, $JOBS at a time, on a working corpus under
-# work/fuzz/<engine>/<target>/ with the committed seeds in corpus/<target>/
-# read only, then prints one table row per target. New artifacts land in
+# work/fuzz/<engine>/<target>/ with the committed seeds (corpus/<target>/,
+# or its template's: ./build.sh --target-info) read only, then prints one table row per target. New artifacts land in
 # crashes/<target>/ and are then triaged (chainfuzz triage) into buckets,
 # crashes/<target>/<bucket>/, which `make test` replays (chainfuzz regress).
 #
@@ -33,7 +33,12 @@ JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 [[ $FUZZ_SECONDS =~ ^[1-9][0-9]*$ ]] || usage_error "FUZZ_SECONDS must be a positive number of seconds, not '$FUZZ_SECONDS'"
 [[ $JOBS =~ ^[1-9][0-9]*$ ]] || usage_error "JOBS must be a positive number, not '$JOBS'"
 
-ALL_TARGETS=$(./build.sh --list-targets) || exit 2
+# Each target's template (targets/TEMPLATE.c: .dict/.options beside it)
+# and seed directory (corpus/SEEDS): per-validator targets share theirs.
+INFO=$(./build.sh --target-info) || exit 2
+declare -A TPL SEEDS
+while read -r n t s; do TPL[$n]=$t; SEEDS[$n]=$s; done <<<"$INFO"
+ALL_TARGETS=$(cut -d' ' -f1 <<<"$INFO")
 SELECTED=${TARGETS:-$ALL_TARGETS}
 SELECTED=${SELECTED//,/ }
 for t in $SELECTED; do
@@ -43,9 +48,10 @@ done
 ./build.sh --flavor "$ENGINE" || exit 2
 BIN=$BUILD/$ENGINE/bin
 
-# libfuzzer_options TARGET prints -key=value flags from targets/T.options.
+# libfuzzer_options TARGET prints -key=value flags from its template's
+# .options file.
 libfuzzer_options() {
-  local f=$ROOT/targets/$1.options
+  local f=$ROOT/targets/${TPL[$1]}.options
   [[ -f $f ]] || return 0
   awk '/^\[/ { sec = $0; next }
        sec == "[libfuzzer]" && /=/ {
@@ -65,11 +71,11 @@ run_libfuzzer() {
   before=$(count_artifacts "$art")
   local args=(-max_total_time="$FUZZ_SECONDS" -print_final_stats=1 -timeout=25
               -rss_limit_mb=2560 -artifact_prefix="$art/")
-  [[ -f $ROOT/targets/$t.dict ]] && args+=(-dict="$ROOT/targets/$t.dict")
+  [[ -f $ROOT/targets/${TPL[$t]}.dict ]] && args+=(-dict="$ROOT/targets/${TPL[$t]}.dict")
   mapfile -t opts < <(libfuzzer_options "$t")
   args+=("${opts[@]}")
   local seeds=()
-  [[ -d $ROOT/corpus/$t ]] && seeds=("$ROOT/corpus/$t")
+  [[ -d $ROOT/corpus/${SEEDS[$t]} ]] && seeds=("$ROOT/corpus/${SEEDS[$t]}")
   # Bounded twice: libFuzzer's own time limit, and timeout(1) as a backstop.
   timeout -k 10 $((FUZZ_SECONDS + 120)) "$BIN/$t" "${args[@]}" "$dir/corpus" "${seeds[@]}" \
     >"$dir/log" 2>&1
@@ -94,9 +100,16 @@ run_afl() {
   mkdir -p "$dir" "$art"
   before=$(count_artifacts "$art")
   local args=(-V "$FUZZ_SECONDS" -m none -t 25000 -o "$dir/out")
-  [[ -f $ROOT/targets/$t.dict ]] && args+=(-x "$ROOT/targets/$t.dict")
+  [[ -f $ROOT/targets/${TPL[$t]}.dict ]] && args+=(-x "$ROOT/targets/${TPL[$t]}.dict")
   # Resume the working queue when there is one, else start from the seeds.
-  if [[ -d $dir/out/default/queue ]]; then args+=(-i -); else args+=(-i "$ROOT/corpus/$t"); fi
+  if [[ -d $dir/out/default/queue ]]; then args+=(-i -); else args+=(-i "$ROOT/corpus/${SEEDS[$t]}"); fi
+  # Chain targets take cases: the structural case mutator library
+  # (certgen/case_mutator.h) runs next to AFL's own mutations (never
+  # AFL_CUSTOM_MUTATOR_ONLY: havoc keeps the byte-level ones).
+  local mutator=()
+  [[ $t == chain_* && -f $BUILD/afl/lib/chainfuzz_case_mutator.so ]] &&
+    mutator=(AFL_CUSTOM_MUTATOR_LIBRARY="$BUILD/afl/lib/chainfuzz_case_mutator.so")
+  env -u AFL_CUSTOM_MUTATOR_ONLY "${mutator[@]}" \
   AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
     AFL_NO_AFFINITY=1 AFL_FAST_CAL=1 AFL_AUTORESUME=1 \
     timeout -k 10 $((FUZZ_SECONDS + 180)) afl-fuzz "${args[@]}" -- "$BIN/$t" \

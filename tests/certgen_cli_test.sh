@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # certgen_cli_test.sh — the certgen CLI end to end (replay flavor):
 #  - check: the whole catalogue agrees with the oracle and with every
-#    registered validator (BoringSSL, mbedTLS) or is a reviewed divergence;
+#    registered validator or is a reviewed divergence; the tables derived
+#    from the divergences (known-rules.tsv, diff-allow.tsv) are up to date;
 #    --validator picks one; and each failure kind fires on a doctored
 #    catalogue (an unlisted disagreement, a stale divergence, a scenario
 #    whose `expect` the oracle contradicts);
 #  - build: a bad recipe gives FILE:LINE:COL, exit 2, and writes nothing; a
-#    good one gives the same bytes twice and a case chain_verify runs;
+#    good one gives the same bytes twice and a case chain_verify_boringssl runs;
 #    --corpus writes one case per scenario;
 #  - bench runs (its figures are for BENCHMARKS.md, not asserted here);
 #  - usage errors exit 2.
@@ -28,7 +29,9 @@ ok $rc "certgen check: exit 0 on the catalogue ($summary)"
 total=$(find certgen/scenarios -name '*.recipe' | wc -l)
 ok $([[ $summary == "$total scenarios, "*" validators: "*" 0 disagree, 0 stale divergences, 0 oracle mismatches, 0 errors; 0 catalogue problems" ]]; echo $?) \
   "certgen check: all $total scenarios judged, no failure kind"
-for v in boringssl mbedtls; do
+validators=$(sed -n 's/^\([a-z0-9_]*\): scenarios [0-9]*: .*/\1/p' "$tmp/check.out")
+ok $([[ $(wc -w <<<"$validators") -ge 4 ]]; echo $?) "certgen check: every registered validator ran ($(echo $validators))"
+for v in $validators; do
   ok $([[ $(grep -c "  $v=" "$tmp/check.out") -eq $total ]] && grep -q "^$v: scenarios $total: " "$tmp/check.out"; echo $?) \
     "certgen check: one line per scenario for $v, and its summary"
 done
@@ -38,6 +41,17 @@ ok $([[ $rc == 0 ]] && ! grep -q "boringssl" "$tmp/check-m.out" && grep -q "^mbe
   "certgen check --validator mbedtls: only mbedTLS runs (exit $rc)"
 ok $([[ $(grep -c '^known-divergence' "$tmp/check.out") -eq $(grep -vc '^#' certgen/divergences.tsv) ]]; echo $?) \
   "certgen check: every line of divergences.tsv is used"
+
+# --- the tables derived from the reviewed divergences are up to date
+"$CG" check --known-rules "$tmp/known-rules.tsv" --diff-allow "$tmp/diff-allow.tsv" > /dev/null 2>&1; rc=$?
+ok $([[ $rc == 0 ]] && cmp -s "$tmp/known-rules.tsv" certgen/known-rules.tsv; echo $?) \
+  "certgen/known-rules.tsv is what 'certgen check --known-rules' derives from divergences.tsv (else regenerate it)"
+ok $([[ $rc == 0 ]] && cmp -s "$tmp/diff-allow.tsv" certgen/diff-allow.tsv; echo $?) \
+  "certgen/diff-allow.tsv is what 'certgen check --diff-allow' derives (else regenerate it)"
+ok $([[ $(grep -vc '^#' certgen/known-rules.tsv) -gt 0 && $(grep -vc '^#' certgen/diff-allow.tsv) -gt 0 ]]; echo $?) \
+  "the derived tables are not empty"
+"$CG" check --known-rules "$tmp/k2.tsv" valid:: > /dev/null 2>&1; rc=$?
+ok $([[ $rc == 2 && ! -e $tmp/k2.tsv ]]; echo $?) "check --known-rules with a filter: usage error, nothing written (exit $rc)"
 
 # --- check fires: a doctored catalogue
 mkdir -p "$tmp/cat/rfc5280/validity" "$tmp/cat/valid/p256"
@@ -82,8 +96,8 @@ ok $([[ $rc == 2 && ! -e $tmp/bad.case ]] && grep -q "bad.recipe:5:7: " "$tmp/b1
 ok $([[ $rc == 0 ]] && cmp -s "$tmp/a.case" "$tmp/b.case"; echo $?) "build: the same recipe twice gives the same bytes"
 ok $([[ -s $tmp/der/leaf.der && -s $tmp/der/root.der && -s $tmp/der/ica.der ]]; echo $?) "build --der-dir: one DER file per cert block"
 ok $(cmp -s <(head -c 4 "$tmp/a.case") <(printf CFZC); echo $?) "build: the output is a case (CFZC magic)"
-"$BUILD/replay/bin/chain_verify" "$tmp/a.case" > "$tmp/b2" 2>&1; rc=$?
-ok $rc "build: chain_verify (replay) runs the built case cleanly"
+"$BUILD/replay/bin/chain_verify_boringssl" "$tmp/a.case" > "$tmp/b2" 2>&1; rc=$?
+ok $rc "build: chain_verify_boringssl (replay) runs the built case cleanly"
 "$CG" build --corpus "$tmp/corpus" > "$tmp/b3" 2>&1; rc=$?
 ok $([[ $rc == 0 && $(ls "$tmp/corpus" | wc -l) -eq $total ]]; echo $?) \
   "build --corpus: one case per scenario ($(ls "$tmp/corpus" 2>/dev/null | wc -l) of $total)"

@@ -3,8 +3,9 @@
 # installs and fetches what is missing), then runs
 #   1. unit tests: every binary build/replay/tests/* and every script
 #      tests/*_test.sh, each printing TAP lines ("ok N - ..." / "not ok N");
-#   2. replay of every target's seed corpus, corpus/<target>/ (one test per
-#      target: the whole directory must replay without a crash, leak, UBSan
+#   2. replay of every target's seed corpus, corpus/<seeds>/ (one test per
+#      target; per-validator targets share their template's seeds: the
+#      whole directory must replay without a crash, finding, leak, UBSan
 #      report or timeout; an empty or missing corpus fails);
 #   3. `chainfuzz regress` over crashes/: one test per bucket (an open bucket
 #      that still fails is expected; one marked fixed that fails again, or a
@@ -91,21 +92,28 @@ for t in "$ROOT"/tests/*_test.sh; do
 done
 
 echo "== replay corpus/"
+# templates.txt: "TARGET TEMPLATE SEEDS"; per-validator targets share the
+# seeds of their template (corpus/chain_verify, corpus/chain_oracle).
+declare -A SEEDS
+while read -r t tpl seeds; do SEEDS[$t]=$seeds; done <"$REPLAY/templates.txt"
 for t in $TARGET_LIST; do
   log=$LOGS/corpus-$t.log
-  if [[ ! -d corpus/$t ]]; then
-    fail "corpus/$t: missing (every target needs seeds)"
+  seeds=${SEEDS[$t]:-$t}
+  if [[ ! -d corpus/$seeds ]]; then
+    fail "corpus/$seeds: missing (every target needs seeds; $t reads them)"
     continue
   fi
-  if timeout -k 10 "$TIMEOUT" "$REPLAY/bin/$t" -timeout=25 "corpus/$t" >"$log" 2>&1; then
-    pass "corpus/$t: $(grep -E '^replay: ' "$log" | tail -n 1)"
+  if timeout -k 10 "$TIMEOUT" "$REPLAY/bin/$t" -timeout=25 "corpus/$seeds" >"$log" 2>&1; then
+    pass "corpus/$seeds through $t: $(grep -E '^replay: ' "$log" | tail -n 1)"
   else
-    fail "corpus/$t" "$log"
+    fail "corpus/$seeds through $t" "$log"
   fi
 done
 for d in corpus/*/; do
   d=$(basename "$d")
-  grep -qx -- "$d" <<<"$TARGET_LIST" || fail "corpus/$d: no target named '$d' (targets/$d.c)"
+  used=0
+  for t in "${!SEEDS[@]}"; do [[ ${SEEDS[$t]} == "$d" ]] && used=1 && break; done
+  (( used )) || fail "corpus/$d: no target reads it (targets/$d.c, or a template's seeds)"
 done
 
 echo "== regress crashes/ (chainfuzz regress)"

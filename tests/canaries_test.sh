@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# canaries_test.sh — every oracle must catch its canaries (s2n's *_negative
+# tests): the *_negative targets wrap deliberately lax validators
+# (validators/lax.c: ignores expiry; accepts CA:FALSE issuers;
+# suffix-matches hostnames; skips the leaf's signature), and each is fuzzed
+# with libFuzzer from its seeds for a bounded time. A canary passes only
+# when its oracle reports the finding that names its laxness:
+#   chain_verify_* (signed-bytes oracle)  accept-when-should-reject SIGNATURE
+#   chain_oracle_* (spec oracle)          accept-when-should-reject <reason>
+#   chain_diff_*   (differential oracle)  disagreement <reason>
+# where <reason> is EXPIRED|NOT_YET_VALID, NOT_CA, NAME_MISMATCH or
+# SIGNATURE for the expiry, ca, suffix and signature canaries. Any other
+# finding first (a real validator bug, a missing allow-list line) fails the
+# canary with the line it printed. A canary that stops being caught means
+# an oracle went blind.
+#
+# Budget per canary: CHAINFUZZ_CANARY_SECONDS (default 120; most are caught
+# within a second by their seeds). Builds the libfuzzer flavor (libraries
+# come from the shared cache). Output: TAP.
+set -u
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${CHAINFUZZ_BUILD_DIR:-$ROOT/build}
+SECONDS_EACH=${CHAINFUZZ_CANARY_SECONDS:-120}
+n=0
+failed=0
+ok() {
+  n=$((n + 1))
+  if [[ $1 == 0 ]]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=1; fi
+}
+finish() { echo "1..$n"; exit $failed; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+cd "$ROOT" || exit 2
+if ! CHAINFUZZ_BUILD_DIR=$BUILD ./build.sh --flavor libfuzzer >"$tmp/build.log" 2>&1; then
+  tail -n 20 "$tmp/build.log" | sed 's/^/# /'
+  ok 1 "build.sh --flavor libfuzzer (for the canaries)"
+  finish
+fi
+BIN=$BUILD/libfuzzer/bin
+info=$(./build.sh --canary-info) || { ok 1 "build.sh --canary-info"; finish; }
+[[ -n $info ]] || { ok 1 "there are canaries to run"; finish; }
+
+# want_reason CANARY prints the reasons that name its laxness (a regex).
+want_reason() {
+  case $1 in
+    *expiry_negative) echo 'EXPIRED|NOT_YET_VALID' ;;
+    *ca_negative) echo 'NOT_CA' ;;
+    *suffix_negative) echo 'NAME_MISMATCH' ;;
+    *signature_negative) echo 'SIGNATURE' ;;
+    *) echo 'UNKNOWN-CANARY' ;;
+  esac
+}
+
+while read -r t tpl seeds; do
+  canary=${t#chain_verify_}; canary=${canary#chain_oracle_}; canary=${canary#chain_diff_}
+  case $t in
+    chain_verify_*) kind=accept-when-should-reject; oracle=signed-bytes ;;
+    chain_oracle_*) kind=accept-when-should-reject; oracle=spec ;;
+    chain_diff_*) kind=disagreement; oracle=diff ;;
+    *) ok 1 "$t: a canary of a known oracle"; continue ;;
+  esac
+  reason=$(want_reason "$canary")
+  mkdir -p "$tmp/$t/corpus" "$tmp/$t/art"
+  start=$(date +%s)
+  timeout -k 10 $((SECONDS_EACH + 60)) "$BIN/$t" -max_total_time="$SECONDS_EACH" \
+    -seed=1 -timeout=25 -rss_limit_mb=2560 -artifact_prefix="$tmp/$t/art/" \
+    "$tmp/$t/corpus" "corpus/$seeds" >"$tmp/$t/log" 2>&1
+  rc=$?
+  took=$(( $(date +%s) - start ))
+  line=$(grep -m1 '^==chainfuzz== FINDING' "$tmp/$t/log")
+  want="kind=$kind validator=[a-z_]*$canary oracle=$oracle reason=($reason) "
+  if [[ $rc != 0 ]] && grep -qE -- "$want" <<<"$line"; then
+    ok 0 "$t: caught in ${took}s ($line)"
+  else
+    [[ -n $line ]] || line="no finding (exit $rc)"
+    tail -n 15 "$tmp/$t/log" | sed 's/^/# /'
+    ok 1 "$t: the $oracle oracle must report $kind for $canary with reason $reason; got: $line"
+  fi
+done <<<"$info"
+finish
