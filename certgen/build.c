@@ -1151,6 +1151,57 @@ err:
   return ok;
 }
 
+/* --- signature cache -------------------------------------------------------
+ * A fuzz target builds a recipe per input, and most inputs keep most
+ * certificates (the root, the intermediates) unchanged: their signatures
+ * are the same bytes every time (deterministic signing), so they are made
+ * once. Keyed by the signer key object, the algorithm and SHA-256 of the
+ * signed bytes; cf_pool_free empties it (a freed key's address may be
+ * reused). Direct-mapped; not thread-safe (one build at a time per
+ * process, as everywhere in certgen). */
+#define SIG_CACHE_SIZE 256
+static struct {
+  const EVP_PKEY *key;
+  int alg, explicit_gen;
+  uint8_t tbs_sha256[SHA256_DIGEST_LENGTH];
+  size_t len;
+  uint8_t v[1024];
+} g_sig_cache[SIG_CACHE_SIZE];
+
+void cf_sign_cache_clear(void) { memset(g_sig_cache, 0, sizeof(g_sig_cache)); }
+
+static size_t sig_slot(const uint8_t h[SHA256_DIGEST_LENGTH], int alg) {
+  return (((size_t)h[0] << 8 | h[1]) + (size_t)alg) % SIG_CACHE_SIZE;
+}
+
+static int sig_cache_get(struct sig_buf *out, const EVP_PKEY *key, int alg,
+                         int explicit_gen, const uint8_t h[SHA256_DIGEST_LENGTH]) {
+  size_t i = sig_slot(h, alg);
+  if (g_sig_cache[i].key != key || g_sig_cache[i].alg != alg ||
+      g_sig_cache[i].explicit_gen != explicit_gen ||
+      memcmp(g_sig_cache[i].tbs_sha256, h, SHA256_DIGEST_LENGTH) != 0) {
+    return 0;
+  }
+  memcpy(out->v, g_sig_cache[i].v, g_sig_cache[i].len);
+  out->len = g_sig_cache[i].len;
+  return 1;
+}
+
+static void sig_cache_put(const struct sig_buf *sig, const EVP_PKEY *key,
+                          int alg, int explicit_gen,
+                          const uint8_t h[SHA256_DIGEST_LENGTH]) {
+  size_t i = sig_slot(h, alg);
+  if (sig->len > sizeof(g_sig_cache[i].v)) {
+    return;
+  }
+  g_sig_cache[i].key = key;
+  g_sig_cache[i].alg = alg;
+  g_sig_cache[i].explicit_gen = explicit_gen;
+  memcpy(g_sig_cache[i].tbs_sha256, h, SHA256_DIGEST_LENGTH);
+  memcpy(g_sig_cache[i].v, sig->v, sig->len);
+  g_sig_cache[i].len = sig->len;
+}
+
 /* --- one certificate -------------------------------------------------------
  */
 
@@ -1377,6 +1428,9 @@ static int build_one(struct build_ctx *b, struct cf_built *out, size_t idx) {
                                       0x00, 0x02, 0x01, 0x00};
     memcpy(sig.v, kZeroRS, sizeof(kZeroRS));
     sig.len = sizeof(kZeroRS);
+  } else if (sig_cache_get(&sig, explicit_gen ? issuer_key : signer_key,
+                           (int)sign_alg, explicit_gen, out->tbs_sha256[idx])) {
+    /* made before, byte for byte */
   } else if (explicit_gen) {
     if (kind != KIND_ECDSA) {
       /* The issuer's key is EC, so this is only an OID or default mix-up:
@@ -1397,6 +1451,10 @@ static int build_one(struct build_ctx *b, struct cf_built *out, size_t idx) {
   } else if (!evp_sign(b, &sig, signer_key, md, kind == KIND_RSA_PSS, tbs,
                        tbs_len)) {
     goto err;
+  }
+  if (!(c->defects & ((1u << CF_DEF_SIG_E3_FORGERY) | (1u << CF_DEF_SIG_ZERO_RS)))) {
+    sig_cache_put(&sig, explicit_gen ? issuer_key : signer_key, (int)sign_alg,
+                  explicit_gen, out->tbs_sha256[idx]);
   }
   if ((c->defects & (1u << CF_DEF_SIG_ZERO_R)) &&
       !zero_ecdsa_part(b, &sig, 0)) {

@@ -45,6 +45,10 @@ void cf_built_free(struct cf_built *b);
 int cf_build_case(uint8_t **out, size_t *out_len, const struct cf_recipe *r,
                   const struct cf_built *b);
 
+/* cf_sign_cache_clear forgets every signature cf_build_certs remembered
+ * (keypool.c calls it when keys are freed). */
+void cf_sign_cache_clear(void);
+
 /* cf_sign_tbs makes the signature certgen's builder puts on an honest
  * certificate (no signature defect) with TBSCertificate |tbs| and outer
  * signatureAlgorithm |alg_der| (the whole AlgorithmIdentifier), signed by

@@ -1,6 +1,8 @@
 /* keypool.c — the named key pool (keypool.h). */
 #include "keypool.h"
 
+#include "build.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -56,6 +58,7 @@ void cf_pool_free(struct cf_pool *pool) {
   if (pool == NULL) {
     return;
   }
+  cf_sign_cache_clear(); /* a freed key's address may come back */
   for (size_t i = 0; i < CF_POOL_MAX; i++) {
     EVP_PKEY_free(pool->key[i]);
     pool->key[i] = NULL;

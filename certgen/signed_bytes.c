@@ -121,6 +121,35 @@ static int ecdsa_verifies(const EVP_PKEY *key, const CBS *alg,
   return ok;
 }
 
+/* The honest-signature cache: (SHA-256 of a certificate, pool key) pairs
+ * already found honest. A fuzzer re-runs the same certificates over and
+ * over (most mutations leave them alone) and re-signing costs a private-key
+ * operation each time, ~10 ms for RSA under ASan and coverage. Only
+ * positive answers are kept and each is a pure function of the bytes and
+ * the key, so a cached answer is the answer. Direct-mapped, not
+ * thread-safe (targets run one input at a time). */
+#define HONEST_CACHE_SIZE 4096
+static struct {
+  uint8_t digest[SHA256_DIGEST_LENGTH];
+  int key; /* pool index + 1; 0: empty */
+} g_honest[HONEST_CACHE_SIZE];
+
+static size_t honest_slot(const uint8_t digest[SHA256_DIGEST_LENGTH], int k) {
+  return (((size_t)digest[0] << 8 | digest[1]) + (size_t)k * 31) % HONEST_CACHE_SIZE;
+}
+
+static int honest_cached(const uint8_t digest[SHA256_DIGEST_LENGTH], int k) {
+  size_t i = honest_slot(digest, k);
+  return g_honest[i].key == k + 1 &&
+         memcmp(g_honest[i].digest, digest, SHA256_DIGEST_LENGTH) == 0;
+}
+
+static void honest_remember(const uint8_t digest[SHA256_DIGEST_LENGTH], int k) {
+  size_t i = honest_slot(digest, k);
+  memcpy(g_honest[i].digest, digest, SHA256_DIGEST_LENGTH);
+  g_honest[i].key = k + 1;
+}
+
 int cf_cert_is_honest(char *detail, size_t detail_len,
                       const struct cf_pool *pool, const uint8_t *der,
                       size_t der_len, const struct cf_blob *spkis,
@@ -142,6 +171,8 @@ int cf_cert_is_honest(char *detail, size_t detail_len,
              "signature certgen made");
     return 0;
   }
+  uint8_t whole[SHA256_DIGEST_LENGTH];
+  SHA256(der, der_len, whole);
   for (size_t i = 0; i < num_spkis; i++) {
     int k = cf_pool_find_spki(pool, spkis[i].data, spkis[i].len);
     if (k < 0 || tried[k]) {
@@ -149,17 +180,19 @@ int cf_cert_is_honest(char *detail, size_t detail_len,
     }
     tried[k] = 1;
     any_key = 1;
-    if (cf_sign_tbs(mine, &mine_len, sizeof(mine), pool, k,
-                    CBS_data(&parts.alg), CBS_len(&parts.alg),
-                    CBS_data(&parts.tbs), CBS_len(&parts.tbs)) &&
-        mine_len == CBS_len(&parts.sig) &&
-        memcmp(mine, CBS_data(&parts.sig), mine_len) == 0) {
+    if (honest_cached(whole, k)) {
       return 1;
     }
-    if (EVP_PKEY_id(pool->key[k]) == EVP_PKEY_EC &&
-        ecdsa_verifies(pool->key[k], &parts.alg, CBS_data(&parts.tbs),
-                       CBS_len(&parts.tbs), CBS_data(&parts.sig),
-                       CBS_len(&parts.sig))) {
+    if ((cf_sign_tbs(mine, &mine_len, sizeof(mine), pool, k,
+                     CBS_data(&parts.alg), CBS_len(&parts.alg),
+                     CBS_data(&parts.tbs), CBS_len(&parts.tbs)) &&
+         mine_len == CBS_len(&parts.sig) &&
+         memcmp(mine, CBS_data(&parts.sig), mine_len) == 0) ||
+        (EVP_PKEY_id(pool->key[k]) == EVP_PKEY_EC &&
+         ecdsa_verifies(pool->key[k], &parts.alg, CBS_data(&parts.tbs),
+                        CBS_len(&parts.tbs), CBS_data(&parts.sig),
+                        CBS_len(&parts.sig)))) {
+      honest_remember(whole, k);
       return 1;
     }
   }
