@@ -14,6 +14,8 @@
  *    says must be accepted (a device that goes offline). Reported unless
  *    CHAINFUZZ_REJECT_FINDINGS=0 (switch it off to hunt accept bugs only);
  *  - EITHER verdicts are never findings;
+ *  - the recipe's algorithm list, minimum RSA size and chain-size limit are
+ *    reset to the defaults: the case cannot carry them to a validator;
  *  - a disagreement listed in certgen/known-rules.tsv (reviewed policy
  *    differences and known bugs, by oracle rule) is not reported again;
  *  - the signed-bytes oracle on every accepted path, and consistency
@@ -87,6 +89,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!cf_recipe_from_bytes(&r, data, size)) {
     return 0; /* the decoder refuses nothing it can reduce; see its header */
   }
+  /* The device's accepted algorithms, minimum RSA size and chain-size limit
+   * have no record in the case format, so no validator can be told them:
+   * judge with the defaults every validator's reviewed differences were
+   * made against (certgen/divergences.tsv), not with a policy only the
+   * oracle sees. */
+  r.device.min_rsa_bits = 2048;
+  r.device.algorithms = cf_default_algorithms();
+  r.device.max_chain_bytes = 0;
   if (!cf_build_certs(&built, &r, &g_pool, err, sizeof(err))) {
     cf_report_finding(CF_FINDING_INVARIANT, "certgen", "recipe-builds",
                       CF_REASON_INTERNAL, data, size, err);
