@@ -213,6 +213,18 @@ void cf_boringssl_verify_lax(struct cf_verdict *out, const struct cf_case *c,
     cf_verdict_set(out, CF_REJECT, CF_REASON_PARSE, 0, "leaf does not parse");
     goto done;
   }
+  /* The TLS client decodes the leaf's key before any verification
+   * (ssl_parse_cert_chain -> ssl_cert_parse_pubkey -> EVP_parse_public_key)
+   * and fails the handshake if it cannot; X509_verify_cert alone never
+   * decodes the leaf's key (e.g. explicit EC parameters with a chosen
+   * generator, which EC_KEY_parse_parameters refuses). */
+  EVP_PKEY *leaf_key = X509_get_pubkey(leaf);
+  if (leaf_key == NULL) {
+    cf_verdict_set(out, CF_REJECT, CF_REASON_PARSE, 0,
+                   "SSL_R_CANNOT_PARSE_LEAF_CERT (leaf key does not parse)");
+    goto done;
+  }
+  EVP_PKEY_free(leaf_key);
   for (size_t i = 0; i < c->num_intermediates; i++) {
     X509 *x = parse_cert(&c->intermediates[i]);
     if (x == NULL) {
@@ -242,6 +254,16 @@ void cf_boringssl_verify_lax(struct cf_verdict *out, const struct cf_case *c,
       !path_is_anchored(ctx, leaf, anchors, c->num_anchors)) {
     cf_verdict_set(out, CF_ERROR, CF_REASON_UNTRUSTED, 0,
                 "accepted path does not run from the leaf to a trust anchor");
+  } else if (ret == 1 && err == X509_V_OK &&
+             X509_get_key_usage(leaf) != UINT32_MAX &&
+             (X509_get_key_usage(leaf) & KU_DIGITAL_SIGNATURE) == 0) {
+    /* The TLS client checks the leaf's keyUsage itself, whatever
+     * X509_verify_cert decided (which skips purpose checks on a leaf found
+     * in the store): TLS 1.3 always signs with the certificate key
+     * (tls13_both.cc, ssl_cert_check_key_usage). */
+    cf_verdict_set(out, CF_REJECT, CF_REASON_KEY_USAGE, 0,
+                   "SSL_R_KEY_USAGE_BIT_INCORRECT (ssl_cert_check_key_usage: "
+                   "leaf keyUsage without digitalSignature)");
   } else if (ret == 1 && err == X509_V_OK) {
     cf_verdict_set(out, CF_ACCEPT, CF_REASON_NONE, 0, "");
     if (!report_path(out, ctx, c, leaf, untrusted, anchors)) {

@@ -222,6 +222,38 @@ static int is_anchor(const struct cf_case *c, const uint8_t *der, size_t der_len
   return 0;
 }
 
+/* anchor_like returns the index of a trust anchor of |c| with the same
+ * subject name and public key as the self-signed |der|, or -1. wolfSSL
+ * accepts a self-signed chain CA the server sent when an anchor of that name
+ * and key verifies it (a trust anchor is a name and a key, RFC 5280 6.1.1
+ * (d)); the CertManager then holds the sent copy, which signs itself, so the
+ * walk meets it before the anchor. */
+static int anchor_like(const struct cf_case *c, const uint8_t *der, size_t der_len) {
+  DecodedCert self;
+  int found = -1;
+
+  InitDecodedCert(&self, der, (word32)der_len, NULL);
+  if (ParseCertRelative(&self, CERT_TYPE, NO_VERIFY, NULL) != 0 ||
+      self.publicKey == NULL) {
+    goto done;
+  }
+  for (size_t i = 0; i < c->num_anchors && found < 0; i++) {
+    DecodedCert anchor;
+    InitDecodedCert(&anchor, c->anchors[i].data, (word32)c->anchors[i].len, NULL);
+    if (ParseCertRelative(&anchor, CA_TYPE, NO_VERIFY, NULL) == 0 &&
+        anchor.publicKey != NULL && anchor.pubKeySize == self.pubKeySize &&
+        memcmp(anchor.publicKey, self.publicKey, self.pubKeySize) == 0 &&
+        memcmp(anchor.subjectHash, self.subjectHash, KEYID_SIZE) == 0) {
+      found = (int)i;
+    }
+    FreeDecodedCert(&anchor);
+  }
+
+done:
+  FreeDecodedCert(&self);
+  return found;
+}
+
 /* report_path rebuilds the path wolfSSL relied on (see the top of the file)
  * into |out|, leaf first, and counts its intermediates in
  * |*out_intermediates|. It returns 1, or 0 if a certificate of it is not one
@@ -248,8 +280,16 @@ static int report_path(struct cf_verdict *out, size_t *out_intermediates,
     const uint8_t *up = ca->derCert->buffer;
     size_t up_len = ca->derCert->length;
     if (up_len == der_len && memcmp(up, der, der_len) == 0) {
-      /* A self-signed anchor signs itself: the path has ended. */
+      /* A self-signed anchor signs itself: the path has ended. A sent
+       * self-signed CA that an anchor of the same name and key verified
+       * ends at that anchor. */
       ok = is_anchor(c, der, der_len);
+      if (!ok) {
+        int a = anchor_like(c, der, der_len);
+        if (a >= 0) {
+          ok = cf_verdict_add_path(out, c, c->anchors[a].data, c->anchors[a].len);
+        }
+      }
       break;
     }
     if (!cf_verdict_add_path(out, c, up, up_len)) {
