@@ -17,6 +17,7 @@
 #include "chainfuzz/verdict.h"
 #include "keypool.h"
 #include "recipe.h"
+#include "scenario_verdict.h"
 #include "tap.h"
 
 static void test_flag_table(void) {
@@ -119,41 +120,7 @@ static void test_junk(void) {
  * certgen/scenarios) and runs mbedTLS on it; |mutate| may edit the case. */
 static int scenario_verdict(struct cf_verdict *v, const struct cf_pool *pool,
                             const char *id, void (*mutate)(struct cf_case *)) {
-  char path[512], err[256];
-  size_t n = 0;
-  struct cf_recipe *r = malloc(sizeof(*r));
-  struct cf_recipe_error rerr;
-  struct cf_built built;
-  struct cf_case c;
-  uint8_t *der = NULL;
-  size_t der_len = 0;
-  int ok = 0;
-
-  memset(&built, 0, sizeof(built));
-  n = (size_t)snprintf(path, sizeof(path), "certgen/scenarios/");
-  for (const char *p = id; *p != '\0' && n + 2 < sizeof(path); p++) {
-    if (p[0] == ':' && p[1] == ':') {
-      path[n++] = '/';
-      p++;
-    } else {
-      path[n++] = *p;
-    }
-  }
-  snprintf(path + n, sizeof(path) - n, ".recipe");
-  if (r != NULL && cf_recipe_load(r, &rerr, path) &&
-      cf_build_certs(&built, r, pool, err, sizeof(err)) &&
-      cf_build_case(&der, &der_len, r, &built) &&
-      cf_case_parse(&c, NULL, der, der_len) == CF_CASE_OK) {
-    if (mutate != NULL) {
-      mutate(&c);
-    }
-    cf_mbedtls_verify(v, &c);
-    ok = 1;
-  }
-  free(der);
-  cf_built_free(&built);
-  free(r);
-  return ok;
+  return cf_test_scenario_verdict(v, pool, id, cf_mbedtls_verify, mutate);
 }
 
 static void clock_2040(struct cf_case *c) {
