@@ -65,6 +65,8 @@ cp -r "$tree/corpus/hostname" "$tree/corpus/hostname_planted"
 export CHAINFUZZ_CACHE_DIR=$BUILD/cache
 [[ -f $BUILD/src/boringssl/.chainfuzz-source ]] && export BORINGSSL_SRC=$BUILD/src/boringssl
 [[ -f $BUILD/src/mbedtls/library/x509_crt.c ]] && export MBEDTLS_SRC=$BUILD/src/mbedtls
+[[ -f $BUILD/src/wolfssl/.chainfuzz-source ]] && export WOLFSSL_SRC=$BUILD/src/wolfssl
+[[ -f $BUILD/src/openssl/.chainfuzz-source ]] && export OPENSSL_SRC=$BUILD/src/openssl
 unset CHAINFUZZ_BUILD_DIR CHAINFUZZ_WORK_DIR CHAINFUZZ_CRASHES_DIR FUZZ_SECONDS TARGETS ENGINE
 
 # 1. make fuzz with its default budget: it finds the bug and triages it.
