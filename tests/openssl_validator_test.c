@@ -17,6 +17,7 @@
 #include "chainfuzz/verdict.h"
 #include "keypool.h"
 #include "recipe.h"
+#include "scenario_verdict.h"
 #include "tap.h"
 
 /* row_named returns the table row for the X509_V_ERR_ |name|, or NULL. */
@@ -125,39 +126,11 @@ static void test_junk(void) {
   tap_ok(v.decision == CF_REJECT && v.reason == CF_REASON_PARSE, "an empty leaf: REJECT PARSE");
 }
 
-/* build_case builds catalogue scenario |id| (certgen/scenarios/...) into a
- * case; |*out_der| backs it (free it). */
+/* build_case builds catalogue scenario |id| into a case; |*out_der|
+ * backs it (free it). */
 static int build_case(struct cf_case *c, uint8_t **out_der, const struct cf_pool *pool,
                       const char *id) {
-  char path[512], err[256];
-  size_t n = 0;
-  struct cf_recipe *r = malloc(sizeof(*r));
-  struct cf_recipe_error rerr;
-  struct cf_built built;
-  size_t der_len = 0;
-  int ok = 0;
-
-  *out_der = NULL;
-  memset(&built, 0, sizeof(built));
-  n = (size_t)snprintf(path, sizeof(path), "certgen/scenarios/");
-  for (const char *p = id; *p != '\0' && n + 2 < sizeof(path); p++) {
-    if (p[0] == ':' && p[1] == ':') {
-      path[n++] = '/';
-      p++;
-    } else {
-      path[n++] = *p;
-    }
-  }
-  snprintf(path + n, sizeof(path) - n, ".recipe");
-  if (r != NULL && cf_recipe_load(r, &rerr, path) &&
-      cf_build_certs(&built, r, pool, err, sizeof(err)) &&
-      cf_build_case(out_der, &der_len, r, &built) &&
-      cf_case_parse(c, NULL, *out_der, der_len) == CF_CASE_OK) {
-    ok = 1;
-  }
-  cf_built_free(&built);
-  free(r);
-  return ok;
+  return cf_test_scenario_case(c, out_der, pool, id);
 }
 
 static void clock_2040(struct cf_case *c) {
