@@ -371,6 +371,36 @@ build_boringssl() {
   link_cache_entry "$link" "$dir"
 }
 
+# build_boringssl_fuzzer_ssl DIR CC CXX CFLAGS CXXFLAGS: libssl.a alone,
+# built with BORINGSSL_UNSAFE_FUZZER_MODE on top of the flavor's flags, for
+# handshake_client_boringssl_fuzzer (handshake signatures, Finished and
+# record MACs checked but ignored; records not encrypted). It links the
+# flavor's libcrypto.a: fuzzer mode changes nothing there that we use.
+build_boringssl_fuzzer_ssl() {
+  local link=$1 cc=$2 cxx=$3 cflags="$4 -DBORINGSSL_UNSAFE_FUZZER_MODE"
+  local cxxflags="$5 -DBORINGSSL_UNSAFE_FUZZER_MODE" dir
+  if [[ $BSSL_LAYOUT != eureka ]]; then
+    # Upstream trees (OSS-Fuzz): a second CMake build with the fuzzer-mode
+    # flags; only its libssl.a is used. (Untested here: no upstream tree.)
+    dir=$(cache_entry boringssl-fuzzer "$cc" "$ROOT/mk/boringssl.mk" "$BSSL_ID" "$BSSL_LAYOUT" \
+            "$cc $cflags" "$cxx $cxxflags")
+    cmake -S "$BSSL_SRC" -B "$dir/cmake" -DCMAKE_BUILD_TYPE=Release \
+      -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" \
+      -DCMAKE_C_FLAGS="$cflags" -DCMAKE_CXX_FLAGS="$cxxflags" >&2 ||
+      die "cmake configure of BoringSSL (fuzzer mode) failed"
+    cmake --build "$dir/cmake" --target ssl -j "$JOBS" >&2 || die "BoringSSL fuzzer-mode build failed"
+    cp -f "$(find "$dir/cmake" -name libssl.a | head -n 1)" "$dir/libssl.a"
+  else
+    dir=$(cache_entry boringssl-fuzzer "$cc" "$ROOT/mk/boringssl.mk" "$BSSL_ID" "$BSSL_LAYOUT" \
+            "$cc $cflags" "$cxx $cxxflags")
+    env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+    flock "$dir.lock" make -s -j"$JOBS" -f "$ROOT/mk/boringssl.mk" SRC="$BSSL_SRC" OUT="$dir" \
+      CC="$cc" CXX="$cxx" CFLAGS="$cflags" CXXFLAGS="$cxxflags" SSL_ONLY=1 >&2 ||
+      die "BoringSSL fuzzer-mode libssl build failed (flags: $cflags)"
+  fi
+  link_cache_entry "$link" "$dir"
+}
+
 # -------------------------------------------------------------- mbedTLS --
 
 # mbedtls_source sets MBED_SRC and MBED_ID (version string for the cache)
@@ -541,7 +571,7 @@ build_ours() {
   make -s -j"$JOBS" -C "$ROOT" -f "$ROOT/mk/chainfuzz.mk" OUT="$out" \
     CC="$CC" CXX="$CXX" CFLAGS="$CFLAGS_OURS" LDFLAGS="$LDFLAGS_OURS" \
     ENGINE="$ENGINE" TOOLS="$TOOLS" WERROR="$werror" BSSL_INC="$(bssl_include)" \
-    BSSL_LIB="$out/boringssl" MBEDTLS_INC="$MBED_SRC/include" MBEDTLS_LIB="$out/mbedtls" \
+    BSSL_LIB="$out/boringssl" BSSL_FUZZ_LIB="$out/boringssl-fuzzer" MBEDTLS_INC="$MBED_SRC/include" MBEDTLS_LIB="$out/mbedtls" \
     WOLFSSL_INC="$WOLF_SRC" WOLFSSL_LIB="$out/wolfssl" WOLFSSL_DEFS="$WOLFSSL_DEFS" \
     MBEDTLS_DEFS="$MBEDTLS_DEFS" OSSL_INC="$out/openssl/include" OSSL_LIB="$out/openssl" \
     HOST_CC=clang HOST_CFLAGS="${HOST_CFLAGS:-}" HOST_BSSL_LIB="${HOST_BSSL_LIB:-}" \
@@ -554,6 +584,10 @@ build_flavor() {
   flavor_settings "$flavor"
   log "[$flavor] BoringSSL"
   build_boringssl "$out/boringssl" "$CC" "$CXX" "$LIB_CFLAGS" "$LIB_CXXFLAGS"
+  t1=$(date +%s)
+  log "[$flavor] BoringSSL libssl in fuzzer mode"
+  build_boringssl_fuzzer_ssl "$out/boringssl-fuzzer" "$CC" "$CXX" "$LIB_CFLAGS" "$LIB_CXXFLAGS"
+  log "[$flavor] BoringSSL fuzzer-mode libssl ready in $(( $(date +%s) - t1 ))s"
   t1=$(date +%s)
   log "[$flavor] mbedTLS $MBED_VERSION"
   build_mbedtls "$out/mbedtls" "$CC" "$LIB_CFLAGS"
@@ -635,6 +669,7 @@ ossfuzz_build() {
   [[ ${SANITIZER:-} = memory ]] && cflags="$cflags -DOPENSSL_NO_ASM" && cxxflags="$cxxflags -DOPENSSL_NO_ASM"
   log "OSS-Fuzz mode: SANITIZER=${SANITIZER:-?} engine=$LIB_FUZZING_ENGINE"
   build_boringssl "$BUILD/ossfuzz/boringssl" "$CC" "$CXX" "$cflags" "$cxxflags"
+  build_boringssl_fuzzer_ssl "$BUILD/ossfuzz/boringssl-fuzzer" "$CC" "$CXX" "$cflags" "$cxxflags"
   build_mbedtls "$BUILD/ossfuzz/mbedtls" "$CC" "$cflags"
   build_wolfssl "$BUILD/ossfuzz/wolfssl" "$CC" "$cflags"
   # MemorySanitizer cannot see what assembly writes: no-asm there.

@@ -64,7 +64,30 @@ PV_TARGETS := $(foreach t,$(PV_TEMPLATES),$(foreach v,$(VALIDATORS),$(t)_$(v)))
 # lax behaviour; the signed-bytes oracle only a skipped signature.
 CANARY_TARGETS := chain_verify_signature_negative \
   $(foreach c,$(CANARIES),chain_oracle_$(c) chain_diff_$(c))
-ALL_TARGETS := $(CF_TARGETS) $(PV_TARGETS) $(CANARY_TARGETS)
+# Handshake targets (targets/handshake/handshake_client.c, handshake/*.c):
+# the device's TLS client of each TLS library fed the server's side of a
+# handshake (include/chainfuzz/handshake.h). handshake_client_<lib> is the
+# verifying build; handshake_client_boringssl_fuzzer links a libssl built
+# with BORINGSSL_UNSAFE_FUZZER_MODE (build.sh: BSSL_FUZZ_LIB). Canaries:
+# the client misconfigured as devices ship it (verification off, mbedTLS
+# OPTIONAL with the result never read, no expected host name).
+# A library's targets exist once its client (handshake/<lib>.c) and the
+# signature oracle (handshake/sigcheck.c) do.
+HS_LIBS := $(if $(wildcard handshake/sigcheck.c),$(filter boringssl mbedtls wolfssl,$(patsubst handshake/%.c,%,$(wildcard handshake/*.c))))
+HS_TARGETS := $(foreach l,$(HS_LIBS),handshake_client_$(l)) $(if $(filter boringssl,$(HS_LIBS)),handshake_client_boringssl_fuzzer)
+# hs_canaries: "<lib>:<misconf>:<CF_HS_* config>" per canary.
+HS_CANARY_SPECS := boringssl:noverify:CF_HS_MISCONF_VERIFY_NONE \
+  boringssl:nohost:CF_HS_MISCONF_NO_HOSTNAME \
+  mbedtls:noverify:CF_HS_MISCONF_VERIFY_NONE \
+  mbedtls:optional:CF_HS_MISCONF_OPTIONAL_UNCHECKED \
+  mbedtls:nohost:CF_HS_MISCONF_NO_HOSTNAME \
+  wolfssl:noverify:CF_HS_MISCONF_VERIFY_NONE \
+  wolfssl:nohost:CF_HS_MISCONF_NO_HOSTNAME
+spec_word = $(word $(2),$(subst :, ,$(1)))
+HS_CANARY_SPECS := $(foreach s,$(HS_CANARY_SPECS),$(if $(filter $(call spec_word,$(s),1),$(HS_LIBS)),$(s)))
+HS_CANARIES := $(foreach s,$(HS_CANARY_SPECS),handshake_client_$(call spec_word,$(s),1)_$(call spec_word,$(s),2)_negative)
+CANARY_TARGETS += $(HS_CANARIES)
+ALL_TARGETS := $(CF_TARGETS) $(PV_TARGETS) $(HS_TARGETS) $(CANARY_TARGETS)
 LIB_SRCS := $(wildcard lib/*.c) $(wildcard validators/*.c)
 CERTGEN_MAINS := certgen/seedgen.c certgen/certgen_cli.c certgen/afl_case_mutator.c
 CERTGEN_TESTS := $(wildcard certgen/*_test.c)
@@ -73,6 +96,10 @@ TEST_SRCS := $(wildcard tests/*_test.c) $(CERTGEN_TESTS)
 # harness/: the chainfuzz CLI (chainfuzz.c is its main) on a library of the
 # other files; replay_driver.c is a target's main, not part of it.
 HARNESS_SRCS := $(filter-out harness/replay_driver.c harness/chainfuzz.c,$(wildcard harness/*.c))
+# handshake/: the device TLS clients, the recorder and the handshake
+# oracles (libhandshake.a, before libcertgen on link lines: the judge uses
+# the signed-bytes oracle); record_cli.c is hsrecord's main.
+HS_SRCS := $(filter-out handshake/record_cli.c,$(wildcard handshake/*.c))
 JSONLIBS := -ljansson
 
 obj = $(patsubst %.c,$(OUT)/obj/%.o,$(1))
@@ -80,6 +107,7 @@ obj = $(patsubst %.c,$(OUT)/obj/%.o,$(1))
 LIBCF := $(OUT)/libchainfuzz.a
 LIBCERTGEN := $(OUT)/libcertgen.a
 LIBHARNESS := $(OUT)/libharness.a
+LIBHS := $(OUT)/libhandshake.a
 
 ifeq ($(ENGINE),replay)
 ENGINE_OBJ := $(OUT)/obj/harness/replay_driver.o
@@ -90,6 +118,9 @@ endif
 BINS := $(addprefix $(OUT)/bin/,$(ALL_TARGETS))
 ifeq ($(TOOLS),1)
 BINS += $(OUT)/bin/seedgen $(OUT)/bin/certgen $(OUT)/bin/replay-driver.o $(OUT)/bench/harness_overhead
+ifeq ($(words $(HS_LIBS)),3)
+BINS += $(OUT)/bin/hsrecord $(OUT)/bin/hsrecord-fuzzer-mode
+endif
 ifneq ($(wildcard harness/chainfuzz.c),)
 BINS += $(OUT)/bin/chainfuzz
 endif
@@ -118,11 +149,14 @@ all: $(BINS) $(TESTBINS) $(OUT)/targets.txt $(OUT)/templates.txt $(OUT)/canaries
 # template_of(TARGET): the source stem a target is built from, relative to
 # targets/: itself, per-validator/<t> or chain_diff. Its .dict and .options
 # sit beside that source.
-template_of = $(if $(filter $(1),$(CF_TARGETS)),$(1),$(if $(filter chain_diff_%,$(1)),chain_diff,per-validator/$(firstword $(foreach t,$(PV_TEMPLATES),$(if $(filter $(t)_%,$(1)),$(t))))))
+template_of = $(if $(filter $(1),$(CF_TARGETS)),$(1),$(if $(filter handshake_client_%,$(1)),handshake/handshake_client,$(if $(filter chain_diff_%,$(1)),chain_diff,per-validator/$(firstword $(foreach t,$(PV_TEMPLATES),$(if $(filter $(t)_%,$(1)),$(t)))))))
 # seeds_of(TARGET): corpus/<target> if it exists, else chain_diff* reads
 # chain_verify's cases, else the template's name.
-seeds_of = $(if $(wildcard corpus/$(1)),$(1),$(if $(filter chain_diff%,$(1)),chain_verify,$(notdir $(call template_of,$(1)))))
-TARGET_INFO = $(foreach t,$(CF_TARGETS) $(PV_TARGETS),"$(t) $(call template_of,$(t)) $(call seeds_of,$(t))")
+# A handshake canary reads its library's transcripts:
+# handshake_client_<lib>_<misconf>_negative -> handshake_client_<lib>.
+hs_seeds = $(if $(filter %_negative,$(1)),handshake_client_$(word 3,$(subst _, ,$(1))),$(1))
+seeds_of = $(if $(wildcard corpus/$(1)),$(1),$(if $(filter handshake_client_%,$(1)),$(call hs_seeds,$(1)),$(if $(filter chain_diff%,$(1)),chain_verify,$(notdir $(call template_of,$(1))))))
+TARGET_INFO = $(foreach t,$(CF_TARGETS) $(PV_TARGETS) $(HS_TARGETS),"$(t) $(call template_of,$(t)) $(call seeds_of,$(t))")
 CANARY_INFO = $(foreach t,$(CANARY_TARGETS),"$(t) $(call template_of,$(t)) $(call seeds_of,$(t))")
 
 # targets.txt lists the targets this flavor built, for make fuzz / make
@@ -132,13 +166,13 @@ CANARY_INFO = $(foreach t,$(CANARY_TARGETS),"$(t) $(call template_of,$(t)) $(cal
 # corpus/SEEDS/). build.sh --list-targets / --target-info print the same
 # without building (print-targets, print-target-info, print-canary-info).
 $(OUT)/targets.txt: $(BINS)
-	@printf '%s\n' $(CF_TARGETS) $(PV_TARGETS) > $@.tmp && mv -f $@.tmp $@
+	@printf '%s\n' $(CF_TARGETS) $(PV_TARGETS) $(HS_TARGETS) > $@.tmp && mv -f $@.tmp $@
 $(OUT)/canaries.txt: $(BINS)
 	@printf '%s\n' $(CANARY_TARGETS) > $@.tmp && mv -f $@.tmp $@
 $(OUT)/templates.txt: $(BINS)
 	@printf '%s\n' $(TARGET_INFO) $(CANARY_INFO) > $@.tmp && mv -f $@.tmp $@
 print-targets:
-	@printf '%s\n' $(CF_TARGETS) $(PV_TARGETS)
+	@printf '%s\n' $(CF_TARGETS) $(PV_TARGETS) $(HS_TARGETS)
 print-target-info:
 	@printf '%s\n' $(TARGET_INFO)
 print-canary-info:
@@ -177,6 +211,9 @@ $(OUT)/gen/keypool_embedded.c: $(KEY_PEMS) mk/chainfuzz.mk
 $(LIBHARNESS): $(call obj,$(HARNESS_SRCS))
 	@rm -f $@.tmp && $(AR) rcs $@.tmp $^ && mv -f $@.tmp $@
 
+$(LIBHS): $(call obj,$(HS_SRCS))
+	@rm -f $@.tmp && $(AR) rcs $@.tmp $^ && mv -f $@.tmp $@
+
 # libcertgen: `chainfuzz conform --catalogue` runs certgen's check.
 $(OUT)/bin/chainfuzz: $(call obj,harness/chainfuzz.c) $(LIBHARNESS) $(LIBCERTGEN) $(LIBCF) $(LIBS_UNDER_TEST)
 	@mkdir -p $(@D)
@@ -209,6 +246,52 @@ $(OUT)/bin/$(1)_$(2): $(OUT)/obj/pv/$(1)_$(2).o $$(ENGINE_OBJ) $$(TARGET_LIBS)
 endef
 $(foreach t,$(PV_TEMPLATES),$(foreach v,$(VALIDATORS) $(CANARIES),$(if $(filter $(t)_$(v),$(ALL_TARGETS)),$(eval $(call pv_target,$(t),$(v),targets/per-validator/$(t).c,$(call pv_flags,$(v)))))))
 $(foreach c,$(CANARIES),$(eval $(call pv_target,chain_diff,$(c),targets/chain_diff.c,'-DCF_CANARY="$(c)"')))
+
+# hs_target(NAME, LIB, CONFIG, VALIDATOR, FUZZER_MODE): one handshake
+# target from targets/handshake/handshake_client.c. FUZZER_MODE 1 links the
+# fuzzer-mode libssl.a (BSSL_FUZZ_LIB) in place of the flavor's.
+HS_TEMPLATE := targets/handshake/handshake_client.c
+hs_libs = $(LIBHS) $(LIBCERTGEN) $(LIBCF) $(if $(filter 1,$(1)),$(BSSL_FUZZ_LIB)/libssl.a $(BSSL_LIB)/libcrypto.a $(MBEDTLS_LIBS) $(WOLFSSL_LIBS) $(OSSL_LIBS),$(LIBS_UNDER_TEST))
+define hs_target
+$(OUT)/obj/hs/$(1).o: $(HS_TEMPLATE) $(wildcard include/chainfuzz/*.h)
+	@mkdir -p $$(@D)
+	@$$(CC) $$(STD) $$(CFLAGS) $$(MBEDTLS_DEFS) $$(WOLFSSL_DEFS) $$(WARN) $$(INC) '-DCF_HS_LIB="$(2)"' \
+	  -DCF_HS_RUN=cf_hs_$(2)_client_run -DCF_TARGET_VERIFY=cf_$(2)_verify -DCF_HS_CONFIG=$(3) \
+	  '-DCF_HS_VALIDATOR="$(4)"' -DCF_HS_FUZZER_MODE=$(5) -c $$< -o $$@
+$(OUT)/bin/$(1): $(OUT)/obj/hs/$(1).o $$(ENGINE_OBJ) $(call hs_libs,$(5))
+	@mkdir -p $$(@D)
+	@$$(CXX) $$(CFLAGS) $$< $$(ENGINE_OBJ) $(call hs_libs,$(5)) $$(LDFLAGS) $$(SYSLIBS) -o $$@.tmp && mv -f $$@.tmp $$@
+endef
+$(foreach l,$(HS_LIBS),$(eval $(call hs_target,handshake_client_$(l),$(l),CF_HS_DEVICE,$(l),0)))
+$(if $(filter boringssl,$(HS_LIBS)),$(eval $(call hs_target,handshake_client_boringssl_fuzzer,boringssl,CF_HS_DEVICE,boringssl,1)))
+$(foreach s,$(HS_CANARY_SPECS),$(eval $(call hs_target,handshake_client_$(call spec_word,$(s),1)_$(call spec_word,$(s),2)_negative,$(call spec_word,$(s),1),$(call spec_word,$(s),3),$(call spec_word,$(s),1)_$(call spec_word,$(s),2)_negative,0)))
+
+# The benchmark's baseline (bench/, not a target): each library's client
+# accepting any certificate and judged by nothing, as the libraries' own
+# client fuzzers are; BENCHMARKS.md compares the handshake targets' exec/s
+# with it. Same template, CF_HS_BASELINE_ACCEPT_ANY, CF_HS_NO_ORACLE.
+define hs_baseline
+$(OUT)/obj/hs/handshake_anycert_$(1).o: $(HS_TEMPLATE) $(wildcard include/chainfuzz/*.h)
+	@mkdir -p $$(@D)
+	@$$(CC) $$(STD) $$(CFLAGS) $$(MBEDTLS_DEFS) $$(WOLFSSL_DEFS) $$(WARN) $$(INC) '-DCF_HS_LIB="$(1)"' \
+	  -DCF_HS_RUN=cf_hs_$(1)_client_run -DCF_TARGET_VERIFY=cf_$(1)_verify \
+	  -DCF_HS_CONFIG=CF_HS_BASELINE_ACCEPT_ANY -DCF_HS_NO_ORACLE=1 -c $$< -o $$@
+$(OUT)/bench/handshake_anycert_$(1): $(OUT)/obj/hs/handshake_anycert_$(1).o $$(ENGINE_OBJ) $(call hs_libs,0)
+	@mkdir -p $$(@D)
+	@$$(CXX) $$(CFLAGS) $$< $$(ENGINE_OBJ) $(call hs_libs,0) $$(LDFLAGS) $$(SYSLIBS) -o $$@.tmp && mv -f $$@.tmp $$@
+endef
+$(foreach l,$(HS_LIBS),$(eval $(call hs_baseline,$(l))))
+all: $(foreach l,$(HS_LIBS),$(OUT)/bench/handshake_anycert_$(l))
+
+# hsrecord: the seed transcript recorder (handshake/record_cli.c);
+# hsrecord-fuzzer-mode is the same tool on the fuzzer-mode libssl, for the
+# seeds of handshake_client_boringssl_fuzzer.
+$(OUT)/bin/hsrecord: $(call obj,handshake/record_cli.c) $(call hs_libs,0)
+	@mkdir -p $(@D)
+	@$(CXX) $(CFLAGS) $^ $(LDFLAGS) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
+$(OUT)/bin/hsrecord-fuzzer-mode: $(call obj,handshake/record_cli.c) $(call hs_libs,1)
+	@mkdir -p $(@D)
+	@$(CXX) $(CFLAGS) $^ $(LDFLAGS) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
 
 # Reviewed tables compiled in (known_rules.h, diff_allow.h): TSV lines
 # (comments and blank lines skipped) become C initializers.
@@ -247,7 +330,7 @@ $(OUT)/bench/harness_overhead: $(OUT)/obj/bench/harness_overhead.o $(OUT)/obj/pv
 	@mkdir -p $(@D)
 	@$(CXX) $(CFLAGS) $^ $(LDFLAGS) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
 
-$(OUT)/tests/%: $(OUT)/obj/tests/%.o $(LIBHARNESS) $(LIBCERTGEN) $(LIBCF) $(LIBS_UNDER_TEST)
+$(OUT)/tests/%: $(OUT)/obj/tests/%.o $(LIBHARNESS) $(LIBHS) $(LIBCERTGEN) $(LIBCF) $(LIBS_UNDER_TEST)
 	@mkdir -p $(@D)
 	@$(CXX) $(CFLAGS) $^ $(LDFLAGS) $(JSONLIBS) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
 

@@ -8,8 +8,14 @@
 #   chain_verify_* (signed-bytes oracle)  accept-when-should-reject SIGNATURE
 #   chain_oracle_* (spec oracle)          accept-when-should-reject <reason>
 #   chain_diff_*   (differential oracle)  disagreement <reason>
+#   handshake_client_* (handshake chain oracle, handshake/judge.c)
+#                                         accept-when-should-reject <reason>
 # where <reason> is EXPIRED|NOT_YET_VALID, NOT_CA, NAME_MISMATCH or
-# SIGNATURE for the expiry, ca, suffix and signature canaries. Any other
+# SIGNATURE for the expiry, ca, suffix and signature canaries; for the
+# misconfigured TLS clients (handshake_client_<lib>_<misconf>_negative) it
+# is NAME_MISMATCH for nohost (no expected host name) and any reason for
+# noverify (verification off) and optional (mbedTLS OPTIONAL, result never
+# read): every bad chain the client then completes on is the finding. Any other
 # finding first (a real validator bug, a missing allow-list line) fails the
 # canary with the line it printed. A canary that stops being caught means
 # an oracle went blind.
@@ -50,13 +56,17 @@ want_reason() {
     *ca_negative) echo 'NOT_CA' ;;
     *suffix_negative) echo 'NAME_MISMATCH' ;;
     *signature_negative) echo 'SIGNATURE' ;;
+    *nohost_negative) echo 'NAME_MISMATCH' ;;
+    *noverify_negative|*optional_negative) echo '[A-Z_]+' ;;
     *) echo 'UNKNOWN-CANARY' ;;
   esac
 }
 
 while read -r t tpl seeds; do
   canary=${t#chain_verify_}; canary=${canary#chain_oracle_}; canary=${canary#chain_diff_}
+  canary=${canary#handshake_client_}
   case $t in
+    handshake_client_*) kind=accept-when-should-reject; oracle=handshake-chain ;;
     chain_verify_*) kind=accept-when-should-reject; oracle=signed-bytes ;;
     chain_oracle_*) kind=accept-when-should-reject; oracle=spec ;;
     chain_diff_*) kind=disagreement; oracle=diff ;;

@@ -50,7 +50,29 @@ done
 have=$(ls "$ROOT/corpus/chain_oracle" 2>/dev/null | wc -l)
 ok $([[ $made -gt 0 && $missing == 0 && $have == "$made" ]]; echo $?) \
   "corpus/chain_oracle is exactly the $made seeds certgen seeds makes ($missing missing, $have committed: run certgen seeds --oracle-corpus corpus/chain_oracle after emptying it)"
-for t in chain_verify x509_parse hostname pem_bundle chain_oracle; do
+# The handshake targets' transcripts (harness/record-seeds.sh after a change
+# to handshake/, the TLS libraries or corpus/chain_verify): exactly the
+# files hsrecord makes now.
+HS_SETS="handshake_client_boringssl handshake_client_boringssl_fuzzer handshake_client_mbedtls handshake_client_mbedtls_nohost_negative handshake_client_wolfssl"
+if [[ -x $BUILD/replay/bin/hsrecord ]]; then
+  (cd "$ROOT" && CHAINFUZZ_BUILD_DIR=$BUILD CHAINFUZZ_NO_BUILD=1 harness/record-seeds.sh --into "$tmp/hs") >"$tmp/log4" 2>&1
+  rc=$?
+  [[ $rc == 0 ]] || sed 's/^/# /' "$tmp/log4" | tail -n 5
+  ok $rc "harness/record-seeds.sh --into records every handshake corpus"
+  for t in $HS_SETS; do
+    made=$(ls "$tmp/hs/$t" 2>/dev/null | wc -l); missing=0
+    for f in "$tmp/hs/$t"/*; do
+      [[ -f $f ]] || continue
+      cmp -s "$f" "$ROOT/corpus/$t/$(basename "$f")" || { missing=$((missing + 1)); [[ $missing -le 3 ]] && echo "# not in corpus/$t: $(basename "$f")"; }
+    done
+    have=$(ls "$ROOT/corpus/$t" 2>/dev/null | wc -l)
+    ok $([[ $made -gt 0 && $missing == 0 && $have == "$made" ]]; echo $?) \
+      "corpus/$t is exactly the $made transcripts hsrecord makes ($missing missing, $have committed: run harness/record-seeds.sh)"
+  done
+else
+  ok 1 "hsrecord is built ($BUILD/replay/bin/hsrecord)"
+fi
+for t in chain_verify x509_parse hostname pem_bundle chain_oracle $HS_SETS; do
   bad=0
   for f in "$ROOT/corpus/$t"/*; do
     [[ -f $f ]] || continue

@@ -99,6 +99,22 @@
 #define HAVE_BLAKE2S
 #define WOLFSSL_HASH_FLAGS
 #define HAVE_HASHDRBG
+/* Fuzzing build only: a constant seed. wc_GenerateSeed (random.c) returns
+ * cf_wolfssl_fixed_seed's pattern instead of /dev/urandom, and nothing else
+ * (no time, no pid; _InitRng passes no nonce) goes into the Hash_DRBG, so
+ * every RNG instance (each WOLFSSL object has one) gets the same stream and
+ * a handshake transcript replays byte for byte (handshake/wolfssl.c).
+ * Validators are unaffected: certificate verification draws no randomness.
+ * The pattern must pass wc_RNG_TestSeed (no two consecutive
+ * SEED_BLOCK_SZ-byte blocks equal). Never ship a build with this. */
+static inline int cf_wolfssl_fixed_seed(unsigned char *output,
+                                        unsigned int sz) {
+  for (unsigned int i = 0; i < sz; i++) {
+    output[i] = (unsigned char)(0xA5u ^ (i * 131u));
+  }
+  return 0;
+}
+#define CUSTOM_RAND_GENERATE_SEED cf_wolfssl_fixed_seed
 #define HAVE_AESGCM
 #define GCM_TABLE_4BIT
 #define HAVE_AESCCM
@@ -140,6 +156,11 @@
 
 /* TLS (the client whose certificate path the adapter runs). */
 #define WOLFSSL_TLS13
+/* wolfSSL_CTX_set_cipher_list_bytes, for the handshake targets' device
+ * client (handshake/wolfssl.c): the text form, wolfSSL_CTX_set_cipher_list,
+ * ends its parse loop with `while (next++)` on a NULL pointer
+ * (SetCipherList, src/internal.c), undefined behaviour UBSan aborts on. */
+#define WOLFSSL_SET_CIPHER_BYTES
 #define HAVE_TLS_EXTENSIONS
 #define HAVE_SUPPORTED_CURVES
 #define HAVE_SNI
