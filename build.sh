@@ -395,7 +395,7 @@ build_boringssl_fuzzer_ssl() {
             "$cc $cflags" "$cxx $cxxflags")
     env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
     flock "$dir.lock" make -s -j"$JOBS" -f "$ROOT/mk/boringssl.mk" SRC="$BSSL_SRC" OUT="$dir" \
-      CC="$cc" CXX="$cxx" CFLAGS="$cflags" CXXFLAGS="$cxxflags" SSL_ONLY=1 >&2 ||
+      CC="$cc" CXX="$cxx" CFLAGS="$cflags" CXXFLAGS="$cxxflags" "$dir/libssl.a" >&2 ||
       die "BoringSSL fuzzer-mode libssl build failed (flags: $cflags)"
   fi
   link_cache_entry "$link" "$dir"

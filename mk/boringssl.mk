@@ -3,7 +3,7 @@
 # (err_data.c is pre-generated there). Called by build.sh, never by hand:
 #
 #   make -f mk/boringssl.mk SRC=<boringssl tree> OUT=<dir> CC=.. CXX=.. \
-#        CFLAGS=.. CXXFLAGS=.. ASM=1|0 [SSL_ONLY=1]
+#        CFLAGS=.. CXXFLAGS=.. ASM=1|0
 #
 # Objects go under $(OUT)/obj, so one source tree serves every flavor and
 # make's own timestamps make a second run incremental.
@@ -38,14 +38,7 @@ CXX_STD := -std=c++14 -fno-exceptions -fno-rtti
 crypto_objs := $(patsubst %,$(OUT)/obj/%.o,$(crypto_sources) $(asm_sources))
 ssl_objs := $(patsubst %,$(OUT)/obj/%.o,$(ssl_sources))
 
-# SSL_ONLY=1 builds libssl.a alone: the BORINGSSL_UNSAFE_FUZZER_MODE build
-# for handshake_client_boringssl_fuzzer changes only libssl (and PKCS#8,
-# which nothing of ours uses), so it links the flavor's own libcrypto.a.
-ifeq ($(SSL_ONLY),1)
-all: $(OUT)/libssl.a
-else
 all: $(OUT)/libcrypto.a $(OUT)/libssl.a
-endif
 
 $(OUT)/libcrypto.a: $(crypto_objs)
 	@rm -f $@.tmp
