@@ -10,7 +10,12 @@
 #     (bench/anchor_cert_parse.c; the Debian snapshot has no fuzz/), built
 #     the same way and run for the same time on corpus/x509_parse;
 #  4. certgen bench: certificates/s (ECDSA P-256, RSA-2048 leaves) against
-#     the openssl command line, one process per certificate.
+#     the openssl command line, one process per certificate;
+#  5. handshake targets against their accept-any baselines
+#     (build/libfuzzer/bench/handshake_anycert_<lib>: the same client
+#     accepting any certificate, no oracle): exec/s and coverage, each pair
+#     on the same seeds for BENCH_SECONDS, one at a time; goal: a target
+#     within 20% of its baseline's exec/s (docs/handshake.md).
 # Environment: BENCH_SECONDS (default 60), TARGETS (default all).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -49,3 +54,20 @@ grep -E '^stat::average_exec_per_sec' "$tmp/anchor.log"
 echo
 echo "== 4. certgen: certificates per second on one core (plain flavor) vs the openssl command line, one process per certificate"
 "$BUILD/plain/bin/certgen" bench --seconds 5 --openssl-runs 200
+
+echo
+echo "== 5. handshake targets vs accept-any baselines, ${BENCH_SECONDS}s each on their seeds (libfuzzer flavor)"
+printf '%-38s %10s %8s\n' binary exec/s cov
+for pair in boringssl:handshake_client_boringssl boringssl_fuzzer:handshake_client_boringssl_fuzzer \
+            mbedtls:handshake_client_mbedtls wolfssl:handshake_client_wolfssl; do
+  lib=${pair%%:*}; seeds=${pair#*:}
+  for bin in "$BUILD/libfuzzer/bin/handshake_client_$lib" "$BUILD/libfuzzer/bench/handshake_anycert_$lib"; do
+    [[ -x $bin ]] || continue
+    rm -rf "$tmp/hs"; mkdir -p "$tmp/hs"
+    "$bin" -max_total_time="$BENCH_SECONDS" -print_final_stats=1 -max_len=65536 \
+      -dict=targets/handshake/handshake_client.dict "$tmp/hs" "corpus/$seeds" >"$tmp/hs.log" 2>&1 || true
+    execs=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$tmp/hs.log")
+    cov=$(grep -E '^#[0-9]+.*cov:' "$tmp/hs.log" | tail -n 1 | sed -n 's/.*cov: \([0-9]*\).*/\1/p')
+    printf '%-38s %10s %8s\n' "$(basename "$bin")" "${execs:-?}" "${cov:-?}"
+  done
+done

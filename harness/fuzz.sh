@@ -107,7 +107,7 @@ run_afl() {
   # (certgen/case_mutator.h) runs next to AFL's own mutations (never
   # AFL_CUSTOM_MUTATOR_ONLY: havoc keeps the byte-level ones).
   local mutator=()
-  [[ $t == chain_* && -f $BUILD/afl/lib/chainfuzz_case_mutator.so ]] &&
+  [[ ($t == chain_* || $t == handshake_live_*) && -f $BUILD/afl/lib/chainfuzz_case_mutator.so ]] &&
     mutator=(AFL_CUSTOM_MUTATOR_LIBRARY="$BUILD/afl/lib/chainfuzz_case_mutator.so")
   env -u AFL_CUSTOM_MUTATOR_ONLY "${mutator[@]}" \
   AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \

@@ -75,6 +75,9 @@ CANARY_TARGETS := chain_verify_signature_negative \
 # signature oracle (handshake/sigcheck.c) do.
 HS_LIBS := $(if $(wildcard handshake/sigcheck.c),$(filter boringssl mbedtls wolfssl,$(patsubst handshake/%.c,%,$(wildcard handshake/*.c))))
 HS_TARGETS := $(foreach l,$(HS_LIBS),handshake_client_$(l)) $(if $(filter boringssl,$(HS_LIBS)),handshake_client_boringssl_fuzzer)
+# handshake_live_<lib> (targets/handshake/handshake_live.c): a case served by
+# a real server of the library to its device client, per run.
+HS_TARGETS += $(foreach l,$(HS_LIBS),handshake_live_$(l))
 # hs_canaries: "<lib>:<misconf>:<CF_HS_* config>" per canary.
 HS_CANARY_SPECS := boringssl:noverify:CF_HS_MISCONF_VERIFY_NONE \
   boringssl:nohost:CF_HS_MISCONF_NO_HOSTNAME \
@@ -149,13 +152,13 @@ all: $(BINS) $(TESTBINS) $(OUT)/targets.txt $(OUT)/templates.txt $(OUT)/canaries
 # template_of(TARGET): the source stem a target is built from, relative to
 # targets/: itself, per-validator/<t> or chain_diff. Its .dict and .options
 # sit beside that source.
-template_of = $(if $(filter $(1),$(CF_TARGETS)),$(1),$(if $(filter handshake_client_%,$(1)),handshake/handshake_client,$(if $(filter chain_diff_%,$(1)),chain_diff,per-validator/$(firstword $(foreach t,$(PV_TEMPLATES),$(if $(filter $(t)_%,$(1)),$(t)))))))
+template_of = $(if $(filter $(1),$(CF_TARGETS)),$(1),$(if $(filter handshake_client_%,$(1)),handshake/handshake_client,$(if $(filter handshake_live_%,$(1)),handshake/handshake_live,$(if $(filter chain_diff_%,$(1)),chain_diff,per-validator/$(firstword $(foreach t,$(PV_TEMPLATES),$(if $(filter $(t)_%,$(1)),$(t))))))))
 # seeds_of(TARGET): corpus/<target> if it exists, else chain_diff* reads
 # chain_verify's cases, else the template's name.
 # A handshake canary reads its library's transcripts:
 # handshake_client_<lib>_<misconf>_negative -> handshake_client_<lib>.
 hs_seeds = $(if $(filter %_negative,$(1)),handshake_client_$(word 3,$(subst _, ,$(1))),$(1))
-seeds_of = $(if $(wildcard corpus/$(1)),$(1),$(if $(filter handshake_client_%,$(1)),$(call hs_seeds,$(1)),$(if $(filter chain_diff%,$(1)),chain_verify,$(notdir $(call template_of,$(1))))))
+seeds_of = $(if $(wildcard corpus/$(1)),$(1),$(if $(filter handshake_live_%,$(1)),chain_verify,$(if $(filter handshake_client_%,$(1)),$(call hs_seeds,$(1)),$(if $(filter chain_diff%,$(1)),chain_verify,$(notdir $(call template_of,$(1)))))))
 TARGET_INFO = $(foreach t,$(CF_TARGETS) $(PV_TARGETS) $(HS_TARGETS),"$(t) $(call template_of,$(t)) $(call seeds_of,$(t))")
 CANARY_INFO = $(foreach t,$(CANARY_TARGETS),"$(t) $(call template_of,$(t)) $(call seeds_of,$(t))")
 
@@ -266,22 +269,48 @@ $(foreach l,$(HS_LIBS),$(eval $(call hs_target,handshake_client_$(l),$(l),CF_HS_
 $(if $(filter boringssl,$(HS_LIBS)),$(eval $(call hs_target,handshake_client_boringssl_fuzzer,boringssl,CF_HS_DEVICE,boringssl,1)))
 $(foreach s,$(HS_CANARY_SPECS),$(eval $(call hs_target,handshake_client_$(call spec_word,$(s),1)_$(call spec_word,$(s),2)_negative,$(call spec_word,$(s),1),$(call spec_word,$(s),3),$(call spec_word,$(s),1)_$(call spec_word,$(s),2)_negative,0)))
 
+# hs_live(LIB, NEWEST): handshake_live_<lib>.
+HS_LIVE_TEMPLATE := targets/handshake/handshake_live.c
+define hs_live
+$(OUT)/obj/hs/handshake_live_$(1).o: $(HS_LIVE_TEMPLATE) $(wildcard include/chainfuzz/*.h) $(wildcard certgen/*.h)
+	@mkdir -p $$(@D)
+	@$$(CC) $$(STD) $$(CFLAGS) $$(MBEDTLS_DEFS) $$(WOLFSSL_DEFS) $$(WARN) $$(INC) '-DCF_HS_LIB="$(1)"' \
+	  -DCF_HS_RUN=cf_hs_$(1)_client_run -DCF_HS_RECORD=cf_hs_$(1)_record -DCF_TARGET_VERIFY=cf_$(1)_verify \
+	  -DCF_HS_NEWEST=$(2) -c $$< -o $$@
+$(OUT)/bin/handshake_live_$(1): $(OUT)/obj/hs/handshake_live_$(1).o $$(ENGINE_OBJ) $(call hs_libs,0)
+	@mkdir -p $$(@D)
+	@$$(CXX) $$(CFLAGS) $$< $$(ENGINE_OBJ) $(call hs_libs,0) $$(LDFLAGS) $$(SYSLIBS) -o $$@.tmp && mv -f $$@.tmp $$@
+endef
+hs_newest = $(if $(filter mbedtls,$(1)),0x0303,0x0304)
+$(foreach l,$(HS_LIBS),$(eval $(call hs_live,$(l),$(call hs_newest,$(l)))))
+
 # The benchmark's baseline (bench/, not a target): each library's client
 # accepting any certificate and judged by nothing, as the libraries' own
 # client fuzzers are; BENCHMARKS.md compares the handshake targets' exec/s
 # with it. Same template, CF_HS_BASELINE_ACCEPT_ANY, CF_HS_NO_ORACLE.
+# hs_baseline(NAME, LIB, FUZZER_MODE): handshake_anycert_boringssl_fuzzer is
+# the baseline of the fuzzer-mode target (BoringSSL's own client fuzzer is
+# built that way).
+# hs_baseline(NAME, LIB, FUZZER_MODE, CONFIG): handshake_noracle_<lib> is
+# the device client (CONFIG CF_HS_DEVICE) without the oracles: the part of
+# the gap to the baseline that is the client's own verification, not ours.
 define hs_baseline
-$(OUT)/obj/hs/handshake_anycert_$(1).o: $(HS_TEMPLATE) $(wildcard include/chainfuzz/*.h)
+$(OUT)/obj/hs/$(1).o: $(HS_TEMPLATE) $(wildcard include/chainfuzz/*.h)
 	@mkdir -p $$(@D)
-	@$$(CC) $$(STD) $$(CFLAGS) $$(MBEDTLS_DEFS) $$(WOLFSSL_DEFS) $$(WARN) $$(INC) '-DCF_HS_LIB="$(1)"' \
-	  -DCF_HS_RUN=cf_hs_$(1)_client_run -DCF_TARGET_VERIFY=cf_$(1)_verify \
-	  -DCF_HS_CONFIG=CF_HS_BASELINE_ACCEPT_ANY -DCF_HS_NO_ORACLE=1 -c $$< -o $$@
-$(OUT)/bench/handshake_anycert_$(1): $(OUT)/obj/hs/handshake_anycert_$(1).o $$(ENGINE_OBJ) $(call hs_libs,0)
+	@$$(CC) $$(STD) $$(CFLAGS) $$(MBEDTLS_DEFS) $$(WOLFSSL_DEFS) $$(WARN) $$(INC) '-DCF_HS_LIB="$(2)"' \
+	  -DCF_HS_RUN=cf_hs_$(2)_client_run -DCF_TARGET_VERIFY=cf_$(2)_verify \
+	  -DCF_HS_CONFIG=$(4) -DCF_HS_NO_ORACLE=1 -c $$< -o $$@
+$(OUT)/bench/$(1): $(OUT)/obj/hs/$(1).o $$(ENGINE_OBJ) $(call hs_libs,$(3))
 	@mkdir -p $$(@D)
-	@$$(CXX) $$(CFLAGS) $$< $$(ENGINE_OBJ) $(call hs_libs,0) $$(LDFLAGS) $$(SYSLIBS) -o $$@.tmp && mv -f $$@.tmp $$@
+	@$$(CXX) $$(CFLAGS) $$< $$(ENGINE_OBJ) $(call hs_libs,$(3)) $$(LDFLAGS) $$(SYSLIBS) -o $$@.tmp && mv -f $$@.tmp $$@
 endef
-$(foreach l,$(HS_LIBS),$(eval $(call hs_baseline,$(l))))
-all: $(foreach l,$(HS_LIBS),$(OUT)/bench/handshake_anycert_$(l))
+HS_BASELINES := $(foreach l,$(HS_LIBS),handshake_anycert_$(l) handshake_noracle_$(l)) \
+  $(if $(filter boringssl,$(HS_LIBS)),handshake_anycert_boringssl_fuzzer handshake_noracle_boringssl_fuzzer)
+$(foreach l,$(HS_LIBS),$(eval $(call hs_baseline,handshake_anycert_$(l),$(l),0,CF_HS_BASELINE_ACCEPT_ANY)))
+$(foreach l,$(HS_LIBS),$(eval $(call hs_baseline,handshake_noracle_$(l),$(l),0,CF_HS_DEVICE)))
+$(if $(filter boringssl,$(HS_LIBS)),$(eval $(call hs_baseline,handshake_anycert_boringssl_fuzzer,boringssl,1,CF_HS_BASELINE_ACCEPT_ANY)))
+$(if $(filter boringssl,$(HS_LIBS)),$(eval $(call hs_baseline,handshake_noracle_boringssl_fuzzer,boringssl,1,CF_HS_DEVICE)))
+all: $(addprefix $(OUT)/bench/,$(HS_BASELINES))
 
 # hsrecord: the seed transcript recorder (handshake/record_cli.c);
 # hsrecord-fuzzer-mode is the same tool on the fuzzer-mode libssl, for the
