@@ -186,8 +186,13 @@ static int rng_self_check(void) {
  * time callback without an SSL). Client and recorder's server share it. */
 static int64_t g_now;
 
+/* time_cb gives libssl the case's clock. libssl asserts that its clock is
+ * not before the epoch (ssl_ctx_get_current_time), which a device clock
+ * cannot be either: a case with a negative time gets the epoch for session
+ * lifetimes; X.509 validity still uses the case's time (the verify param).
+ * Found by handshake_live_boringssl, whose fuzzer set a negative TIME. */
 static void time_cb(const SSL *ssl, struct timeval *out_clock) {
-  out_clock->tv_sec = (time_t)g_now;
+  out_clock->tv_sec = g_now < 0 ? 0 : (time_t)g_now;
   out_clock->tv_usec = 0;
 }
 
