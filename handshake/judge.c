@@ -69,6 +69,16 @@ void cf_hs_msg_log_free(struct cf_hs_msg_log *log) {
   memset(log, 0, sizeof(*log));
 }
 
+void cf_hs_result_reset(struct cf_hs_result *r) {
+  struct cf_hs_msg_log msgs = r->msgs;
+  for (size_t i = 0; i < r->num_peer_certs; i++) {
+    free((void *)r->peer_certs[i].data);
+  }
+  memset(r, 0, sizeof(*r));
+  r->msgs = msgs;
+  cf_hs_msg_log_reset(&r->msgs);
+}
+
 void cf_hs_result_free(struct cf_hs_result *r) {
   for (size_t i = 0; i < r->num_peer_certs; i++) {
     free((void *)r->peer_certs[i].data);

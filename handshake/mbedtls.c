@@ -529,7 +529,11 @@ int cf_hs_mbedtls_client_run(struct cf_hs_result *out,
   size_t num_conns = t->num_connections;
   int ok = 0, completed = 1, have_session = 0;
 
+  /* The message log's buffer survives (cf_hs_result_free frees it). */
+  struct cf_hs_msg_log msgs = out->msgs;
   memset(out, 0, sizeof(*out));
+  out->msgs = msgs;
+  cf_hs_msg_log_reset(&out->msgs);
   client_zero(&cl);
   memset(in, 0, sizeof(in));
   memset(sent, 0, sizeof(sent));

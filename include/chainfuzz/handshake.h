@@ -117,6 +117,11 @@ struct cf_hs_result {
 /* cf_hs_result_free frees what the result owns; the struct may be reused
  * after it. */
 void cf_hs_result_free(struct cf_hs_result *r);
+/* cf_hs_result_reset frees the peer certificates and empties the message
+ * log but keeps the log's buffer, for the next run (a target's per-input
+ * path: no allocation of the log per run). Every cf_hs_<lib>_client_run
+ * keeps out->msgs' buffer too. */
+void cf_hs_result_reset(struct cf_hs_result *r);
 
 /* cf_hs_<lib>_client_run runs the device client, configured by |cfg| and
  * the transcript's DEVICE case and options, against the transcript's

@@ -92,6 +92,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       cf_hs_judge_signature(CF_HS_VALIDATOR, r, data, size);
     }
   }
-  cf_hs_result_free(r);
+  cf_hs_result_reset(r);
   return 0;
 }
