@@ -181,7 +181,7 @@ print-target-info:
 print-canary-info:
 	@printf '%s\n' $(CANARY_INFO)
 
-$(OUT)/obj/%.o: %.c $(wildcard include/chainfuzz/*.h) $(wildcard certgen/*.h) $(wildcard harness/*.h)
+$(OUT)/obj/%.o: %.c $(wildcard include/chainfuzz/*.h) $(wildcard certgen/*.h) $(wildcard harness/*.h) $(wildcard tests/*.h)
 	@mkdir -p $(@D)
 	@$(CC) $(STD) $(CFLAGS) $(MBEDTLS_DEFS) $(WOLFSSL_DEFS) $(WARN) $(INC) -c $< -o $@
 

@@ -20,6 +20,7 @@
 #include "chainfuzz/validator.h"
 #include "chainfuzz/verdict.h"
 #include "keypool.h"
+#include "hs_test.h"
 #include "scenario_verdict.h"
 #include "tap.h"
 
@@ -80,21 +81,6 @@ static size_t count_msgs(const struct cf_hs_result *res, int from_server,
     }
   }
   return n;
-}
-
-/* same_chain says whether |res| holds the case's leaf and intermediates. */
-static int same_chain(const struct cf_hs_result *res, const struct cf_case *c) {
-  if (res->num_peer_certs != 1 + c->num_intermediates) {
-    return 0;
-  }
-  for (size_t i = 0; i < res->num_peer_certs; i++) {
-    const struct cf_blob *want = i == 0 ? &c->leaf : &c->intermediates[i - 1];
-    if (res->peer_certs[i].len != want->len ||
-        memcmp(res->peer_certs[i].data, want->data, want->len) != 0) {
-      return 0;
-    }
-  }
-  return 1;
 }
 
 /* same_run says whether two results of the same transcript are identical
@@ -180,7 +166,7 @@ static void test_valid(void) {
              sc->what, a.native_text);
       tap_ok(a.version == sc->version, "%s %s: version %04x", kValid[i],
              sc->what, a.version);
-      tap_ok(same_chain(&a, &r.device), "%s %s: peer chain is the case's",
+      tap_ok(cf_test_same_chain(&a, &r.device), "%s %s: peer chain is the case's",
              kValid[i], sc->what);
       tap_ok(a.msgs_complete && count_msgs(&a, 0, 1) == 1u + (size_t)sc->hrr &&
                  count_msgs(&a, 1, 2) == 1u + (size_t)sc->hrr &&

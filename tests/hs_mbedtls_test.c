@@ -20,6 +20,7 @@
 #include "chainfuzz/handshake.h"
 #include "chainfuzz/transcript.h"
 #include "keypool.h"
+#include "hs_test.h"
 #include "scenario_verdict.h"
 #include "tap.h"
 
@@ -71,21 +72,6 @@ static void recording_free(struct recording *r) {
 static int replay(struct cf_hs_result *res, const struct recording *r,
                   enum cf_hs_config cfg) {
   return cf_hs_mbedtls_client_run(res, &r->t, cfg);
-}
-
-/* same_chain: the peer chain is the case's leaf and intermediates. */
-static int same_chain(const struct cf_hs_result *res, const struct cf_case *c) {
-  if (res->num_peer_certs != 1 + c->num_intermediates) {
-    return 0;
-  }
-  for (size_t i = 0; i < res->num_peer_certs; i++) {
-    const struct cf_blob *want = i == 0 ? &c->leaf : &c->intermediates[i - 1];
-    if (res->peer_certs[i].len != want->len ||
-        memcmp(res->peer_certs[i].data, want->data, want->len) != 0) {
-      return 0;
-    }
-  }
-  return 1;
 }
 
 /* find_msg returns the first logged message of |type| from the server. */
@@ -149,7 +135,7 @@ static void test_valid(const char *id, int ecdsa) {
                : (res.cipher == 0xC02F || res.cipher == 0xC030 || res.cipher == 0xCCA8),
          "%s: an ECDHE-%s suite of the device's (0x%04x)", id,
          ecdsa ? "ECDSA" : "RSA", res.cipher);
-  tap_ok(same_chain(&res, &s.c), "%s: peer chain is the case's leaf + %zu "
+  tap_ok(cf_test_same_chain(&res, &s.c), "%s: peer chain is the case's leaf + %zu "
          "intermediates (got %zu certificates)", id, s.c.num_intermediates,
          res.num_peer_certs);
   tap_ok(res.msgs_complete && find_msg(&res, 2) != NULL &&
@@ -213,7 +199,7 @@ static void test_bad_chain(const char *id, const char *why,
     cf_hs_result_free(&res);
     for (size_t i = 0; i < num_accepting; i++) {
       tap_ok(replay(&res, &mis, accepting[i]) && res.completed &&
-                 same_chain(&res, &s.c),
+                 cf_test_same_chain(&res, &s.c),
              "%s: configuration %d completes the handshake (%s)", id,
              (int)accepting[i], res.native_text);
       cf_hs_result_free(&res);
@@ -257,7 +243,7 @@ static void test_resumption(void) {
            "byte-identical (ticket keys use the device's clock)");
     recording_free(&again);
     tap_ok(replay(&res, &r, CF_HS_DEVICE) && res.completed &&
-               same_chain(&res, &s.c),
+               cf_test_same_chain(&res, &s.c),
            "resumption: device client completes both connections (%s)",
            res.native_text);
     cf_hs_result_free(&res);

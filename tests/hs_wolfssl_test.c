@@ -14,6 +14,7 @@
 #include "chainfuzz/handshake.h"
 #include "chainfuzz/transcript.h"
 #include "keypool.h"
+#include "hs_test.h"
 #include "scenario_verdict.h"
 #include "tap.h"
 
@@ -63,21 +64,6 @@ static int replay(struct cf_hs_result *r, struct cf_transcript *t,
   return cf_hs_wolfssl_client_run(r, t, cfg);
 }
 
-/* same_chain: the peer chain is the case's leaf and intermediates. */
-static int same_chain(const struct cf_hs_result *r, const struct cf_case *c) {
-  if (r->num_peer_certs != 1 + c->num_intermediates) {
-    return 0;
-  }
-  for (size_t i = 0; i < r->num_peer_certs; i++) {
-    const struct cf_blob *want = i == 0 ? &c->leaf : &c->intermediates[i - 1];
-    if (r->peer_certs[i].len != want->len ||
-        memcmp(r->peer_certs[i].data, want->data, want->len) != 0) {
-      return 0;
-    }
-  }
-  return 1;
-}
-
 static void wrong_name(struct cf_case *c) {
   cf_profile_set_dns_name(&c->profile, "wrong.example.net",
                           strlen("wrong.example.net"));
@@ -106,7 +92,7 @@ static void test_valid(const char *id, uint16_t version, uint32_t options) {
   tap_ok(ran && r.completed && r.version == version,
          "%s v%04x opts %u: the device completes in 0x%04x (%d %s)", id,
          version, options, r.version, r.native_code, r.native_text);
-  tap_ok(ran && same_chain(&r, &t.device),
+  tap_ok(ran && cf_test_same_chain(&r, &t.device),
          "%s v%04x: peer chain is the served chain (%zu)", id, version,
          r.num_peer_certs);
   if (version == 0x0303) {
@@ -156,7 +142,7 @@ static void test_expired(uint16_t version) {
          r.native_code, r.native_text);
   cf_hs_result_free(&r);
   ran = replay(&r, &t, in, len, CF_HS_MISCONF_VERIFY_NONE);
-  tap_ok(ran && r.completed && same_chain(&r, &t.device),
+  tap_ok(ran && r.completed && cf_test_same_chain(&r, &t.device),
          "expired leaf v%04x: VERIFY_NONE completes with the chain (%d %s)",
          version, r.native_code, r.native_text);
   cf_hs_result_free(&r);
@@ -226,7 +212,7 @@ static void test_resume(void) {
       "TLS 1.2 resumption: the second connection is abbreviated (%zu < %zu "
       "bytes)",
       ran ? t.server_bytes[1] : 0, ran ? t.server_bytes[0] : 0);
-  tap_ok(ran && r.completed && same_chain(&r, &t.device),
+  tap_ok(ran && r.completed && cf_test_same_chain(&r, &t.device),
          "TLS 1.2 resumption: the device completes both connections (%d %s)",
          r.native_code, r.native_text);
   cf_hs_result_free(&r);
