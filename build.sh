@@ -46,18 +46,26 @@ AFL_DRIVER=/usr/lib/afl/libAFLDriver.a
 
 usage() {
   cat <<EOF
-usage: ./build.sh [--flavor F[,F...]]... [--jobs N] [--no-install]
-       ./build.sh --list-targets | --list-flavors | --help
+usage: ./build.sh [--flavor F[,F...]]... [--targets T[,T...]] [--jobs N] [--no-install]
+       ./build.sh --list-targets | --list-flavors | --libs-of T[,T...] | --help
 
-Builds BoringSSL, mbedTLS and every fuzz target (targets/*.c) in each flavor:
+Builds the libraries under test (BoringSSL, Mbed TLS, wolfSSL, OpenSSL) and
+every fuzz target (targets/*.c) in each flavor:
   libfuzzer  ASan + UBSan + -fsanitize=fuzzer       build/libfuzzer/bin/
   afl        afl-clang-fast + ASan + libAFLDriver   build/afl/bin/
   replay     ASan + UBSan + our replay driver        build/replay/bin/
   plain      -O2, no sanitizer, replay driver        build/plain/bin/
 Default: all four. Tools and unit tests are built in replay and plain.
+The libfuzzer and replay flavors share their library builds (the same
+flags, -fsanitize=fuzzer-no-link included): building one builds both.
 
 Options:
   --flavor F      build only flavor F (repeat or comma-separate)
+  --targets T     build only these targets (space or comma list; canaries
+                  too; "chainfuzz" for the CLI, "tools" for every tool and
+                  unit test) and only the libraries they need, cheapest
+                  first; writes no targets.txt
+  --libs-of T     print "TARGET LIBRARY..." for each of those targets
   --jobs N        parallel jobs (default: number of cores)
   --no-install    never run apt-get; fail with the command to run instead
   --list-targets  print the target names and exit
@@ -106,9 +114,24 @@ list_targets() {
   done
 }
 
+# libs_of TARGET...: "TARGET LIBRARY..." per target, the libraries under
+# test it links (mk/chainfuzz.mk libs_of; the tools "chainfuzz" and "tools"
+# link every library).
+libs_of() {
+  local t known
+  known=" $(list_targets | tr '\n' ' ') $(target_info --canaries | cut -d' ' -f1 | tr '\n' ' ') tools chainfuzz "
+  for t in "$@"; do
+    [[ $known == *" $t "* ]] || die_usage "unknown target '$t' (./build.sh --list-targets)"
+  done
+  make -s -C "$ROOT" -f "$ROOT/mk/chainfuzz.mk" OUT=/nonexistent print-target-libs SELECT="$*" ||
+    die "mk/chainfuzz.mk could not list the libraries"
+}
+
 JOBS=$(nproc 2>/dev/null || echo 2)
 NO_INSTALL=0
 FLAVORS=""
+SELECT=""
+SELECT_GIVEN=0
 while [[ $# -gt 0 ]]; do
   case $1 in
     --flavor) [[ $# -ge 2 ]] || die_usage "--flavor needs a value ($ALL_FLAVORS)"
@@ -116,6 +139,11 @@ while [[ $# -gt 0 ]]; do
     --flavor=*) v=${1#--flavor=}; FLAVORS="$FLAVORS ${v//,/ }"; shift ;;
     --jobs) [[ $# -ge 2 && $2 =~ ^[1-9][0-9]*$ ]] || die_usage "--jobs needs a positive number"
             JOBS=$2; shift 2 ;;
+    --targets) [[ $# -ge 2 ]] || die_usage "--targets needs a list of targets (./build.sh --list-targets)"
+               SELECT="$SELECT ${2//,/ }"; SELECT_GIVEN=1; shift 2 ;;
+    --targets=*) v=${1#--targets=}; SELECT="$SELECT ${v//,/ }"; SELECT_GIVEN=1; shift ;;
+    --libs-of) [[ $# -ge 2 ]] || die_usage "--libs-of needs a list of targets"
+               libs_of ${2//,/ }; exit 0 ;;
     --no-install) NO_INSTALL=1; shift ;;
     --list-targets) list_targets; exit 0 ;;
     --target-info) target_info; exit 0 ;;
@@ -545,8 +573,12 @@ flavor_settings() {
       LDFLAGS_OURS="-fsanitize=address $AFL_DRIVER"
       ENGINE=afl ;;
     replay)
-      LIB_CFLAGS="-O1 $DBG $SAN $COMMON_DEFS"
-      CFLAGS_OURS=$LIB_CFLAGS
+      # The libfuzzer flavor's library flags, coverage instrumentation
+      # included (ASan's runtime has the no-op callbacks it needs without
+      # libFuzzer): the two flavors share one build of each library. Our
+      # own code is compiled without it.
+      LIB_CFLAGS="-O1 $DBG $SAN -fsanitize=fuzzer-no-link $COMMON_DEFS"
+      CFLAGS_OURS="-O1 $DBG $SAN $COMMON_DEFS"
       LDFLAGS_OURS="$SAN"
       ENGINE=replay; TOOLS=1 ;;
     plain)
@@ -558,6 +590,19 @@ flavor_settings() {
   LIB_CXXFLAGS=$LIB_CFLAGS
 }
 
+# ALL_LIBS: every library build_flavor can build, cheapest first (so the
+# targets that need only the cheap ones can start early: harness/fuzz.sh).
+ALL_LIBS="boringssl boringssl-fuzzer mbedtls wolfssl openssl"
+# LIBS: what this run builds (--targets: what they need; default: all).
+if [[ $SELECT_GIVEN == 1 ]]; then
+  [[ -n ${SELECT// } ]] || die_usage "--targets needs at least one target"
+  LIBS=$(libs_of $SELECT) || exit
+  LIBS=" $(printf '%s\n' $LIBS | grep -vxF -f <(printf '%s\n' $SELECT) | sort -u | tr '\n' ' ') "
+else
+  LIBS=" $ALL_LIBS "
+fi
+want_lib() { [[ $LIBS == *" $1 "* ]]; }
+
 # build_ours FLAVOR_DIR: our libraries, targets (and tools) via mk/chainfuzz.mk.
 build_ours() {
   local out=$1
@@ -567,8 +612,10 @@ build_ours() {
   [[ $ENGINE == ossfuzz ]] && werror=
   # env -u: variables given to a calling make (make fuzz TARGETS=x) travel
   # in MAKEFLAGS and would override this makefile's own.
+  local goal=(all)
+  [[ $SELECT_GIVEN == 1 ]] && goal=(selected SELECT="$SELECT")
   env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
-  make -s -j"$JOBS" -C "$ROOT" -f "$ROOT/mk/chainfuzz.mk" OUT="$out" \
+  make -s -j"$JOBS" -C "$ROOT" -f "$ROOT/mk/chainfuzz.mk" OUT="$out" "${goal[@]}" \
     CC="$CC" CXX="$CXX" CFLAGS="$CFLAGS_OURS" LDFLAGS="$LDFLAGS_OURS" \
     ENGINE="$ENGINE" TOOLS="$TOOLS" WERROR="$werror" BSSL_INC="$(bssl_include)" \
     BSSL_LIB="$out/boringssl" BSSL_FUZZ_LIB="$out/boringssl-fuzzer" MBEDTLS_INC="$MBED_SRC/include" MBEDTLS_LIB="$out/mbedtls" \
@@ -582,24 +629,31 @@ build_flavor() {
   local flavor=$1 out=$BUILD/$1 t0 t1
   t0=$(date +%s)
   flavor_settings "$flavor"
-  log "[$flavor] BoringSSL"
+  log "[$flavor] libraries:$LIBS"
+  t1=$(date +%s)
   build_boringssl "$out/boringssl" "$CC" "$CXX" "$LIB_CFLAGS" "$LIB_CXXFLAGS"
-  t1=$(date +%s)
-  log "[$flavor] BoringSSL libssl in fuzzer mode"
-  build_boringssl_fuzzer_ssl "$out/boringssl-fuzzer" "$CC" "$CXX" "$LIB_CFLAGS" "$LIB_CXXFLAGS"
-  log "[$flavor] BoringSSL fuzzer-mode libssl ready in $(( $(date +%s) - t1 ))s"
-  t1=$(date +%s)
-  log "[$flavor] mbedTLS $MBED_VERSION"
-  build_mbedtls "$out/mbedtls" "$CC" "$LIB_CFLAGS"
-  log "[$flavor] mbedTLS ready in $(( $(date +%s) - t1 ))s"
-  t1=$(date +%s)
-  log "[$flavor] wolfSSL $WOLF_VERSION"
-  build_wolfssl "$out/wolfssl" "$CC" "$LIB_CFLAGS"
-  log "[$flavor] wolfSSL ready in $(( $(date +%s) - t1 ))s"
-  t1=$(date +%s)
-  log "[$flavor] OpenSSL $OSSL_VERSION"
-  build_openssl "$out/openssl" "$CC" "$LIB_CFLAGS"
-  log "[$flavor] OpenSSL ready in $(( $(date +%s) - t1 ))s"
+  log "[$flavor] BoringSSL ready in $(( $(date +%s) - t1 ))s"
+  if want_lib boringssl-fuzzer; then
+    t1=$(date +%s)
+    build_boringssl_fuzzer_ssl "$out/boringssl-fuzzer" "$CC" "$CXX" "$LIB_CFLAGS" "$LIB_CXXFLAGS"
+    log "[$flavor] BoringSSL fuzzer-mode libssl ready in $(( $(date +%s) - t1 ))s"
+  fi
+  if want_lib mbedtls; then
+    t1=$(date +%s)
+    build_mbedtls "$out/mbedtls" "$CC" "$LIB_CFLAGS"
+    log "[$flavor] mbedTLS $MBED_VERSION ready in $(( $(date +%s) - t1 ))s"
+  fi
+  if want_lib wolfssl; then
+    t1=$(date +%s)
+    build_wolfssl "$out/wolfssl" "$CC" "$LIB_CFLAGS"
+    log "[$flavor] wolfSSL $WOLF_VERSION ready in $(( $(date +%s) - t1 ))s"
+  fi
+  if want_lib openssl; then
+    t1=$(date +%s)
+    log "[$flavor] OpenSSL $OSSL_VERSION (the longest library build; cached afterwards)"
+    build_openssl "$out/openssl" "$CC" "$LIB_CFLAGS"
+    log "[$flavor] OpenSSL ready in $(( $(date +%s) - t1 ))s"
+  fi
   HOST_BSSL_LIB=
   if [[ $flavor == afl ]]; then
     # The AFL++ custom mutator library (mk/chainfuzz.mk MUTATOR_SO) runs in
@@ -611,8 +665,14 @@ build_flavor() {
     HOST_BSSL_LIB=$out/boringssl-host
     flavor_settings afl
   fi
-  log "[$flavor] targets: $(list_targets | tr '\n' ' ')"
+  if [[ $SELECT_GIVEN == 1 ]]; then
+    log "[$flavor] targets:$SELECT"
+  else
+    log "[$flavor] targets: $(list_targets | tr '\n' ' ')"
+  fi
+  t1=$(date +%s)
   build_ours "$out"
+  log "[$flavor] chainfuzz's own code ready in $(( $(date +%s) - t1 ))s"
   # flavor.env: how this flavor compiles, for benchmarks and for users who
   # build an extra target by hand against it.
   # MBEDTLS_LIB holds libmbedtls.a, libmbedx509.a and libmbedcrypto.a; code
@@ -702,7 +762,8 @@ install_tools
 boringssl_source
 mbedtls_source
 wolfssl_source
-openssl_source
+OSSL_SRC="" OSSL_VERSION=""
+want_lib openssl && openssl_source
 for flavor in $FLAVORS; do
   build_flavor "$flavor"
 done

@@ -43,9 +43,22 @@ SYSLIBS := -lpthread
 # them); the build fails if one of them reads the system's
 # /usr/include/openssl (libssl-dev).
 OSSL_LIBS := $(OSSL_LIB)/libcrypto.a
-LIBS_UNDER_TEST += $(OSSL_LIBS)
 OSSL_SRCS := validators/openssl.c
 OSSL_INCFLAGS := -Iinclude -I$(OSSL_INC)
+# validators/openssl.c needs OpenSSL's generated headers, so it is not in
+# libchainfuzz.a but in its own archive, linked only where OpenSSL is.
+LIBCF_OSSL := $(OUT)/libchainfuzz-openssl.a
+LIBS_UNDER_TEST += $(LIBCF_OSSL) $(OSSL_LIBS)
+# Libraries under test, by name (build.sh builds only those the selected
+# targets need: ./build.sh --targets): lib_archives(NAMES) are their archives.
+# boringssl is always in: certgen, the key pool and the case decoder use it.
+ALL_LIBS := boringssl mbedtls wolfssl openssl
+archives_boringssl := $(BSSL_LIBS)
+archives_boringssl-fuzzer := $(BSSL_FUZZ_LIB)/libssl.a
+archives_mbedtls := $(MBEDTLS_LIBS)
+archives_wolfssl := $(WOLFSSL_LIBS)
+archives_openssl := $(LIBCF_OSSL) $(OSSL_LIBS)
+lib_archives = $(foreach l,$(1),$(archives_$(l)))
 
 CF_TARGETS := $(patsubst targets/%.c,%,$(wildcard targets/*.c))
 # Per-validator targets: targets/per-validator/<t>.c is built once per
@@ -106,6 +119,10 @@ HS_SRCS := $(filter-out handshake/record_cli.c,$(wildcard handshake/*.c))
 JSONLIBS := -ljansson
 
 obj = $(patsubst %.c,$(OUT)/obj/%.o,$(1))
+# link(PREREQUISITES[, EXTRA LIBS]): objects, then every archive as one
+# group (--start-group: their order does not matter; validator.c names
+# every adapter and the adapters call back into libchainfuzz).
+link = $(CXX) $(CFLAGS) $(filter-out %.a,$(1)) -Wl,--start-group $(filter %.a,$(1)) -Wl,--end-group $(LDFLAGS) $(2) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
 
 LIBCF := $(OUT)/libchainfuzz.a
 LIBCERTGEN := $(OUT)/libcertgen.a
@@ -159,6 +176,17 @@ template_of = $(if $(filter $(1),$(CF_TARGETS)),$(1),$(if $(filter handshake_cli
 # handshake_client_<lib>_<misconf>_negative -> handshake_client_<lib>.
 hs_seeds = $(if $(filter %_negative,$(1)),handshake_client_$(word 3,$(subst _, ,$(1))),$(1))
 seeds_of = $(if $(wildcard corpus/$(1)),$(1),$(if $(filter handshake_live_%,$(1)),chain_verify,$(if $(filter handshake_client_%,$(1)),$(call hs_seeds,$(1)),$(if $(filter chain_diff%,$(1)),chain_verify,$(notdir $(call template_of,$(1)))))))
+# libs_of(TARGET): the libraries under test a target links (build.sh
+# --targets builds only those). A targets/*.c links BoringSSL alone unless
+# its header comment has a line " * Libraries: NAME..." (or "all");
+# chain_verify_<v> / chain_oracle_<v> add validator <v>'s library (a
+# canary's base library; a validator that is not named after a library of
+# ALL_LIBS gets all of them); handshake targets add their TLS library.
+declared_libs = $(subst all,$(ALL_LIBS),$(shell sed -n 's/^ \* Libraries: *\([a-z0-9 -]*\).*/\1/p' targets/$(1).c 2>/dev/null))
+lib_of_validator = $(if $(filter $(1),$(ALL_LIBS)),$(1),$(or $(call registry_base,$(1)),$(ALL_LIBS)))
+pv_validator = $(firstword $(foreach t,$(PV_TEMPLATES),$(if $(filter $(t)_%,$(1)),$(patsubst $(t)_%,%,$(1)))))
+hs_lib = $(word 3,$(subst _, ,$(1)))
+libs_of = $(sort boringssl $(if $(filter $(1),$(CF_TARGETS)),$(call declared_libs,$(1)),$(if $(filter chain_diff_%,$(1)),$(call declared_libs,chain_diff),$(if $(filter handshake_%,$(1)),$(call hs_lib,$(1)) $(if $(filter %_boringssl_fuzzer,$(1)),boringssl-fuzzer),$(call lib_of_validator,$(call pv_validator,$(1)))))))
 TARGET_INFO = $(foreach t,$(CF_TARGETS) $(PV_TARGETS) $(HS_TARGETS),"$(t) $(call template_of,$(t)) $(call seeds_of,$(t))")
 CANARY_INFO = $(foreach t,$(CANARY_TARGETS),"$(t) $(call template_of,$(t)) $(call seeds_of,$(t))")
 
@@ -180,6 +208,25 @@ print-target-info:
 	@printf '%s\n' $(TARGET_INFO)
 print-canary-info:
 	@printf '%s\n' $(CANARY_INFO)
+# print-target-libs SELECT="t1 t2": "TARGET LIBRARY..." per target. Two
+# names stand for tools: "chainfuzz" (the CLI) and "tools" (every tool and
+# unit test); both link every library (conform runs every validator).
+TOOL_WORDS := tools chainfuzz
+print-target-libs:
+	@printf '%s\n' $(foreach t,$(SELECT),"$(t) $(if $(filter $(TOOL_WORDS),$(t)),$(ALL_LIBS),$(call libs_of,$(t)))")
+
+# selected: only the targets in SELECT (and the tools it names);
+# build.sh --targets.
+SELECTED_BINS := $(addprefix $(OUT)/bin/,$(filter-out $(TOOL_WORDS),$(SELECT)))
+ifneq ($(filter tools,$(SELECT)),)
+SELECTED_BINS += $(filter-out $(addprefix $(OUT)/bin/,$(ALL_TARGETS)),$(BINS)) $(TESTBINS)
+endif
+ifeq ($(ENGINE),afl)
+ifneq ($(HOST_BSSL_LIB),)
+SELECTED_BINS += $(if $(filter chain_% handshake_live_%,$(SELECT)),$(MUTATOR_SO))
+endif
+endif
+selected: $(SELECTED_BINS)
 
 $(OUT)/obj/%.o: %.c $(wildcard include/chainfuzz/*.h) $(wildcard certgen/*.h) $(wildcard harness/*.h) $(wildcard tests/*.h)
 	@mkdir -p $(@D)
@@ -193,7 +240,10 @@ $(call obj,$(OSSL_SRCS)): $(OUT)/obj/%.o: %.c $(wildcard include/chainfuzz/*.h) 
 	@if ! test -s $@.d || grep -q '/usr/include/openssl' $@.d; then echo "$<: read /usr/include/openssl" >&2; rm -f $@.tmp; exit 1; fi
 	@mv -f $@.tmp $@
 
-$(LIBCF): $(call obj,$(LIB_SRCS))
+$(LIBCF): $(call obj,$(filter-out $(OSSL_SRCS),$(LIB_SRCS)))
+	@rm -f $@.tmp && $(AR) rcs $@.tmp $^ && mv -f $@.tmp $@
+
+$(LIBCF_OSSL): $(call obj,$(OSSL_SRCS))
 	@rm -f $@.tmp && $(AR) rcs $@.tmp $^ && mv -f $@.tmp $@
 
 $(LIBCERTGEN): $(call obj,$(CERTGEN_SRCS)) $(OUT)/obj/gen/keypool_embedded.o $(OUT)/obj/gen/known_rules_table.o $(OUT)/obj/gen/diff_allow_table.o
@@ -220,15 +270,17 @@ $(LIBHS): $(call obj,$(HS_SRCS))
 # libcertgen: `chainfuzz conform --catalogue` runs certgen's check.
 $(OUT)/bin/chainfuzz: $(call obj,harness/chainfuzz.c) $(LIBHARNESS) $(LIBCERTGEN) $(LIBCF) $(LIBS_UNDER_TEST)
 	@mkdir -p $(@D)
-	@$(CXX) $(CFLAGS) $^ $(LDFLAGS) $(JSONLIBS) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
+	@$(call link,$^,$(JSONLIBS))
 
 # Targets are linked with the C++ driver: libssl is C++. libcertgen gives
 # them the key pool, the signed-bytes oracle, the spec oracle and the
 # structural mutator.
 TARGET_LIBS := $(LIBCERTGEN) $(LIBCF) $(LIBS_UNDER_TEST)
-$(OUT)/bin/%: $(OUT)/obj/targets/%.o $(ENGINE_OBJ) $(TARGET_LIBS)
+target_libs = $(LIBCERTGEN) $(LIBCF) $(call lib_archives,$(call libs_of,$(1)))
+.SECONDEXPANSION:
+$(OUT)/bin/%: $(OUT)/obj/targets/%.o $(ENGINE_OBJ) $$(call target_libs,$$*)
 	@mkdir -p $(@D)
-	@$(CXX) $(CFLAGS) $< $(ENGINE_OBJ) $(TARGET_LIBS) $(LDFLAGS) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
+	@$(call link,$^)
 
 # pv_target(TEMPLATE, VALIDATOR, SOURCE, FLAGS): one object and binary.
 # A per-validator target names its adapter directly (CF_TARGET_VERIFY =
@@ -243,9 +295,9 @@ define pv_target
 $(OUT)/obj/pv/$(1)_$(2).o: $(3) $(wildcard include/chainfuzz/*.h) $(wildcard certgen/*.h) lib/validator.c
 	@mkdir -p $$(@D)
 	@$$(CC) $$(STD) $$(CFLAGS) $$(MBEDTLS_DEFS) $$(WOLFSSL_DEFS) $$(WARN) $$(INC) $(4) -c $$< -o $$@
-$(OUT)/bin/$(1)_$(2): $(OUT)/obj/pv/$(1)_$(2).o $$(ENGINE_OBJ) $$(TARGET_LIBS)
+$(OUT)/bin/$(1)_$(2): $(OUT)/obj/pv/$(1)_$(2).o $$(ENGINE_OBJ) $$(call target_libs,$(1)_$(2))
 	@mkdir -p $$(@D)
-	@$$(CXX) $$(CFLAGS) $$< $$(ENGINE_OBJ) $$(TARGET_LIBS) $$(LDFLAGS) $$(SYSLIBS) -o $$@.tmp && mv -f $$@.tmp $$@
+	@$$(call link,$$^)
 endef
 $(foreach t,$(PV_TEMPLATES),$(foreach v,$(VALIDATORS) $(CANARIES),$(if $(filter $(t)_$(v),$(ALL_TARGETS)),$(eval $(call pv_target,$(t),$(v),targets/per-validator/$(t).c,$(call pv_flags,$(v)))))))
 $(foreach c,$(CANARIES),$(eval $(call pv_target,chain_diff,$(c),targets/chain_diff.c,'-DCF_CANARY="$(c)"')))
@@ -254,16 +306,18 @@ $(foreach c,$(CANARIES),$(eval $(call pv_target,chain_diff,$(c),targets/chain_di
 # target from targets/handshake/handshake_client.c. FUZZER_MODE 1 links the
 # fuzzer-mode libssl.a (BSSL_FUZZ_LIB) in place of the flavor's.
 HS_TEMPLATE := targets/handshake/handshake_client.c
-hs_libs = $(LIBHS) $(LIBCERTGEN) $(LIBCF) $(if $(filter 1,$(1)),$(BSSL_FUZZ_LIB)/libssl.a $(BSSL_LIB)/libcrypto.a $(MBEDTLS_LIBS) $(WOLFSSL_LIBS) $(OSSL_LIBS),$(LIBS_UNDER_TEST))
+# hs_libs(FUZZER_MODE, LIBS): the fuzzer-mode libssl.a comes before the
+# flavor's (the group takes the first definition of each member it needs).
+hs_libs = $(LIBHS) $(LIBCERTGEN) $(LIBCF) $(if $(filter 1,$(1)),$(BSSL_FUZZ_LIB)/libssl.a $(BSSL_LIB)/libcrypto.a $(call lib_archives,$(filter-out boringssl boringssl-fuzzer,$(2))),$(call lib_archives,$(2)))
 define hs_target
 $(OUT)/obj/hs/$(1).o: $(HS_TEMPLATE) $(wildcard include/chainfuzz/*.h)
 	@mkdir -p $$(@D)
 	@$$(CC) $$(STD) $$(CFLAGS) $$(MBEDTLS_DEFS) $$(WOLFSSL_DEFS) $$(WARN) $$(INC) '-DCF_HS_LIB="$(2)"' \
 	  -DCF_HS_RUN=cf_hs_$(2)_client_run -DCF_TARGET_VERIFY=cf_$(2)_verify -DCF_HS_CONFIG=$(3) \
 	  '-DCF_HS_VALIDATOR="$(4)"' -DCF_HS_FUZZER_MODE=$(5) -c $$< -o $$@
-$(OUT)/bin/$(1): $(OUT)/obj/hs/$(1).o $$(ENGINE_OBJ) $(call hs_libs,$(5))
+$(OUT)/bin/$(1): $(OUT)/obj/hs/$(1).o $$(ENGINE_OBJ) $(call hs_libs,$(5),boringssl $(2))
 	@mkdir -p $$(@D)
-	@$$(CXX) $$(CFLAGS) $$< $$(ENGINE_OBJ) $(call hs_libs,$(5)) $$(LDFLAGS) $$(SYSLIBS) -o $$@.tmp && mv -f $$@.tmp $$@
+	@$$(call link,$$^)
 endef
 $(foreach l,$(HS_LIBS),$(eval $(call hs_target,handshake_client_$(l),$(l),CF_HS_DEVICE,$(l),0)))
 $(if $(filter boringssl,$(HS_LIBS)),$(eval $(call hs_target,handshake_client_boringssl_fuzzer,boringssl,CF_HS_DEVICE,boringssl,1)))
@@ -277,9 +331,9 @@ $(OUT)/obj/hs/handshake_live_$(1).o: $(HS_LIVE_TEMPLATE) $(wildcard include/chai
 	@$$(CC) $$(STD) $$(CFLAGS) $$(MBEDTLS_DEFS) $$(WOLFSSL_DEFS) $$(WARN) $$(INC) '-DCF_HS_LIB="$(1)"' \
 	  -DCF_HS_RUN=cf_hs_$(1)_client_run -DCF_HS_RECORD=cf_hs_$(1)_record -DCF_TARGET_VERIFY=cf_$(1)_verify \
 	  -DCF_HS_NEWEST=$(2) -c $$< -o $$@
-$(OUT)/bin/handshake_live_$(1): $(OUT)/obj/hs/handshake_live_$(1).o $$(ENGINE_OBJ) $(call hs_libs,0)
+$(OUT)/bin/handshake_live_$(1): $(OUT)/obj/hs/handshake_live_$(1).o $$(ENGINE_OBJ) $(call hs_libs,0,boringssl $(1))
 	@mkdir -p $$(@D)
-	@$$(CXX) $$(CFLAGS) $$< $$(ENGINE_OBJ) $(call hs_libs,0) $$(LDFLAGS) $$(SYSLIBS) -o $$@.tmp && mv -f $$@.tmp $$@
+	@$$(call link,$$^)
 endef
 hs_newest = $(if $(filter mbedtls,$(1)),0x0303,0x0304)
 $(foreach l,$(HS_LIBS),$(eval $(call hs_live,$(l),$(call hs_newest,$(l)))))
@@ -300,9 +354,9 @@ $(OUT)/obj/hs/$(1).o: $(HS_TEMPLATE) $(wildcard include/chainfuzz/*.h)
 	@$$(CC) $$(STD) $$(CFLAGS) $$(MBEDTLS_DEFS) $$(WOLFSSL_DEFS) $$(WARN) $$(INC) '-DCF_HS_LIB="$(2)"' \
 	  -DCF_HS_RUN=cf_hs_$(2)_client_run -DCF_TARGET_VERIFY=cf_$(2)_verify \
 	  -DCF_HS_CONFIG=$(4) -DCF_HS_NO_ORACLE=1 -c $$< -o $$@
-$(OUT)/bench/$(1): $(OUT)/obj/hs/$(1).o $$(ENGINE_OBJ) $(call hs_libs,$(3))
+$(OUT)/bench/$(1): $(OUT)/obj/hs/$(1).o $$(ENGINE_OBJ) $(call hs_libs,$(3),boringssl $(2))
 	@mkdir -p $$(@D)
-	@$$(CXX) $$(CFLAGS) $$< $$(ENGINE_OBJ) $(call hs_libs,$(3)) $$(LDFLAGS) $$(SYSLIBS) -o $$@.tmp && mv -f $$@.tmp $$@
+	@$$(call link,$$^)
 endef
 HS_BASELINES := $(foreach l,$(HS_LIBS),handshake_anycert_$(l) handshake_noracle_$(l)) \
   $(if $(filter boringssl,$(HS_LIBS)),handshake_anycert_boringssl_fuzzer handshake_noracle_boringssl_fuzzer)
@@ -315,12 +369,12 @@ all: $(addprefix $(OUT)/bench/,$(HS_BASELINES))
 # hsrecord: the seed transcript recorder (handshake/record_cli.c);
 # hsrecord-fuzzer-mode is the same tool on the fuzzer-mode libssl, for the
 # seeds of handshake_client_boringssl_fuzzer.
-$(OUT)/bin/hsrecord: $(call obj,handshake/record_cli.c) $(call hs_libs,0)
+$(OUT)/bin/hsrecord: $(call obj,handshake/record_cli.c) $(call hs_libs,0,$(ALL_LIBS))
 	@mkdir -p $(@D)
-	@$(CXX) $(CFLAGS) $^ $(LDFLAGS) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
-$(OUT)/bin/hsrecord-fuzzer-mode: $(call obj,handshake/record_cli.c) $(call hs_libs,1)
+	@$(call link,$^)
+$(OUT)/bin/hsrecord-fuzzer-mode: $(call obj,handshake/record_cli.c) $(call hs_libs,1,$(ALL_LIBS))
 	@mkdir -p $(@D)
-	@$(CXX) $(CFLAGS) $^ $(LDFLAGS) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
+	@$(call link,$^)
 
 # Reviewed tables compiled in (known_rules.h, diff_allow.h): TSV lines
 # (comments and blank lines skipped) become C initializers.
@@ -346,26 +400,26 @@ $(OUT)/bin/replay-driver.o: $(OUT)/obj/harness/replay_driver.o
 
 $(OUT)/bin/seedgen: $(call obj,certgen/seedgen.c) $(LIBCERTGEN) $(LIBCF) $(LIBS_UNDER_TEST)
 	@mkdir -p $(@D)
-	@$(CXX) $(CFLAGS) $^ $(LDFLAGS) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
+	@$(call link,$^)
 
 # certgen: the recipe tool (lint, list, show, ...); subcommands in other
 # certgen/ files come from libcertgen.
 $(OUT)/bin/certgen: $(call obj,certgen/certgen_cli.c) $(LIBCERTGEN) $(LIBCF) $(LIBS_UNDER_TEST)
 	@mkdir -p $(@D)
-	@$(CXX) $(CFLAGS) $^ $(LDFLAGS) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
+	@$(call link,$^)
 
 # The harness-overhead benchmark links chain_verify's target object itself.
 $(OUT)/bench/harness_overhead: $(OUT)/obj/bench/harness_overhead.o $(OUT)/obj/pv/chain_verify_boringssl.o $(TARGET_LIBS)
 	@mkdir -p $(@D)
-	@$(CXX) $(CFLAGS) $^ $(LDFLAGS) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
+	@$(call link,$^)
 
 $(OUT)/tests/%: $(OUT)/obj/tests/%.o $(LIBHARNESS) $(LIBHS) $(LIBCERTGEN) $(LIBCF) $(LIBS_UNDER_TEST)
 	@mkdir -p $(@D)
-	@$(CXX) $(CFLAGS) $^ $(LDFLAGS) $(JSONLIBS) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
+	@$(call link,$^,$(JSONLIBS))
 
 $(OUT)/tests/%: $(OUT)/obj/certgen/%.o $(LIBCERTGEN) $(LIBCF) $(LIBS_UNDER_TEST)
 	@mkdir -p $(@D)
-	@$(CXX) $(CFLAGS) $^ $(LDFLAGS) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
+	@$(call link,$^)
 
 .PHONY: all print-targets print-target-info print-canary-info
 .DELETE_ON_ERROR:

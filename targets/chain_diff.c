@@ -17,7 +17,9 @@
  *
  * Input: a case, as chain_verify_<validator> (seeds: corpus/chain_verify).
  * Also checks the signed-bytes oracle on every accepted path, and that no
- * validator returns ERROR (consistency). */
+ * validator returns ERROR (consistency).
+ *
+ * Libraries: all */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
