@@ -1,14 +1,29 @@
 #!/usr/bin/env bash
 # harness/fuzz.sh — `make fuzz`, the main job: builds what is missing, runs
-# every target (or $TARGETS) with libFuzzer (or AFL++ with ENGINE=afl) for
-# $FUZZ_SECONDS each, $JOBS at a time, on a working corpus under
-# work/fuzz/<engine>/<target>/ with the committed seeds (corpus/<target>/,
-# or its template's: ./build.sh --target-info) read only, then prints one table row per target. New artifacts land in
-# crashes/<target>/ and are then triaged (chainfuzz triage) into buckets,
+# every target (or $TARGETS) with libFuzzer (or AFL++ with ENGINE=afl),
+# $JOBS at a time, on a working corpus under work/fuzz/<engine>/<target>/
+# with the committed seeds (corpus/<target>/, or its template's:
+# ./build.sh --target-info) read only, then prints one table row per target.
+# New artifacts land in crashes/<target>/ and are then triaged (chainfuzz
+# triage, with the fuzzing binaries) into buckets,
 # crashes/<target>/<bucket>/, which `make test` replays (chainfuzz regress).
 #
-# Environment: FUZZ_SECONDS (default 30), TARGETS (space or comma list,
-# default all), ENGINE (libfuzzer | afl), JOBS (default: cores).
+# Budget: FUZZ_SECONDS of fuzzing per target, counted from the end of its
+# seed pass (libFuzzer's INITED line: replaying a large corpus does not eat
+# the budget; the seed pass itself is bounded by FUZZ_SEED_SECONDS, a hang
+# backstop); FUZZ_RUNS, when set, also bounds each target by runs.
+#
+# First run: only the libraries the selected targets need are built. The
+# targets that do not need OpenSSL (the slowest library to build) are built
+# first and start fuzzing while OpenSSL builds in the background, niced.
+#
+# libFuzzer's slow-unit-* files (an input slower than -report_slow_units)
+# are not crashes: they are moved to work/fuzz/<engine>/<target>/slow/ and
+# counted in their own column.
+#
+# Environment: FUZZ_SECONDS (default 30), FUZZ_RUNS (default: none),
+# FUZZ_SEED_SECONDS (default 600), TARGETS (space or comma list, default
+# all), ENGINE (libfuzzer | afl), JOBS (default: cores).
 # Exit: 0 no new artifact, 1 new artifacts found (triaged), 2 usage or setup
 # error, 130 interrupted.
 set -uo pipefail
@@ -21,16 +36,21 @@ CRASHES=${CHAINFUZZ_CRASHES_DIR:-$ROOT/crashes}
 
 usage_error() {
   printf 'make fuzz: %s\n' "$*" >&2
-  printf 'usage: make fuzz [FUZZ_SECONDS=N] [TARGETS="t1 t2"] [ENGINE=libfuzzer|afl] [JOBS=N]\n' >&2
+  printf 'usage: make fuzz [FUZZ_SECONDS=N] [FUZZ_RUNS=N] [TARGETS="t1 t2"] [ENGINE=libfuzzer|afl] [JOBS=N]\n' >&2
   printf 'targets: %s\n' "$(./build.sh --list-targets | tr '\n' ' ')" >&2
   exit 2
 }
+say() { printf 'make fuzz: %s\n' "$*" >&2; }
 
 ENGINE=${ENGINE:-libfuzzer}
 FUZZ_SECONDS=${FUZZ_SECONDS:-30}
+FUZZ_RUNS=${FUZZ_RUNS:-}
+FUZZ_SEED_SECONDS=${FUZZ_SEED_SECONDS:-600}
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 [[ $ENGINE == libfuzzer || $ENGINE == afl ]] || usage_error "unknown ENGINE '$ENGINE' (libfuzzer or afl)"
 [[ $FUZZ_SECONDS =~ ^[1-9][0-9]*$ ]] || usage_error "FUZZ_SECONDS must be a positive number of seconds, not '$FUZZ_SECONDS'"
+[[ -z $FUZZ_RUNS || $FUZZ_RUNS =~ ^[1-9][0-9]*$ ]] || usage_error "FUZZ_RUNS must be a positive number of runs, not '$FUZZ_RUNS'"
+[[ $FUZZ_SEED_SECONDS =~ ^[1-9][0-9]*$ ]] || usage_error "FUZZ_SEED_SECONDS must be a positive number of seconds, not '$FUZZ_SEED_SECONDS'"
 [[ $JOBS =~ ^[1-9][0-9]*$ ]] || usage_error "JOBS must be a positive number, not '$JOBS'"
 
 # Each target's template (targets/TEMPLATE.c: .dict/.options beside it)
@@ -40,13 +60,53 @@ declare -A TPL SEEDS
 while read -r n t s; do TPL[$n]=$t; SEEDS[$n]=$s; done <<<"$INFO"
 ALL_TARGETS=$(cut -d' ' -f1 <<<"$INFO")
 SELECTED=${TARGETS:-$ALL_TARGETS}
-SELECTED=${SELECTED//,/ }
+SELECTED=$(echo ${SELECTED//,/ })
 for t in $SELECTED; do
   grep -qx -- "$t" <<<"$ALL_TARGETS" || usage_error "unknown target '$t'"
 done
+[[ -n $SELECTED ]] || usage_error "TARGETS names no target"
 
-./build.sh --flavor "$ENGINE" || exit 2
+mkdir -p "$WORKDIR/fuzz/$ENGINE" || exit 2
 BIN=$BUILD/$ENGINE/bin
+STATE=$WORKDIR/fuzz/$ENGINE
+
+# Two build stages: targets that need OpenSSL (late) build in the
+# background while the others (early) fuzz.
+early="" late=""
+while read -r t libs; do
+  if [[ " $libs " == *" openssl "* ]]; then late="$late $t"; else early="$early $t"; fi
+done < <(./build.sh --libs-of "$SELECTED") || exit 2
+early=$(echo $early) late=$(echo $late)
+if [[ -z $early || -z $late ]]; then early=$SELECTED late=""; fi
+
+build_started=$(date +%s)
+say "building the $ENGINE flavor of: $early"
+./build.sh --flavor "$ENGINE" --targets "$early" || exit 2
+late_pid=""
+if [[ -n $late ]]; then
+  say "building in the background (niced; log $STATE/build-late.log): $late"
+  # Its own process group (setsid), so it can be stopped whole.
+  setsid nice -n 10 ./build.sh --flavor "$ENGINE" --targets "$late" >"$STATE/build-late.log" 2>&1 &
+  late_pid=$!
+fi
+LATE_OK=1
+# wait_late: waits for the background build once; 0 when it succeeded.
+wait_late() {
+  if [[ -n $late_pid ]]; then
+    say "waiting for the background build of: $late"
+    wait "$late_pid"; local rc=$?
+    (( interrupted )) && return 1
+    late_pid=""
+    if [[ $rc != 0 ]]; then
+      LATE_OK=0
+      say "the background build failed (exit $rc); its targets are not run:"
+      tail -n 20 "$STATE/build-late.log" | sed 's/^/  | /' >&2
+    else
+      say "background build done"
+    fi
+  fi
+  [[ $LATE_OK == 1 ]]
+}
 
 # libfuzzer_options TARGET prints -key=value flags from its template's
 # .options file.
@@ -58,48 +118,98 @@ libfuzzer_options() {
          gsub(/[ \t]/, ""); split($0, kv, "="); printf "-%s=%s\n", kv[1], kv[2] }' "$f"
 }
 
-# count_artifacts DIR prints the number of regular files in DIR.
+# count_artifacts DIR prints the number of crash artifacts in DIR (regular
+# files; libFuzzer's slow-unit-* files are not crashes).
 count_artifacts() {
-  find "$1" -maxdepth 1 -type f 2>/dev/null | wc -l
+  find "$1" -maxdepth 1 -type f ! -name 'slow-unit-*' ! -name '.*' 2>/dev/null | wc -l
 }
 
-# run_libfuzzer TARGET: fuzz; write the table row to work/.../row.
+# move_slow_units ART DEST: slow-unit-* files out of the crash directory.
+move_slow_units() {
+  local f
+  for f in "$1"/slow-unit-*; do
+    [[ -f $f ]] || continue
+    mkdir -p "$2" && mv -f "$f" "$2/"
+  done
+}
+
+# run_libfuzzer TARGET: fuzz FUZZ_SECONDS after the seed pass; write the
+# table row to $STATE/<target>/row.
 run_libfuzzer() {
-  local t=$1 dir=$WORKDIR/fuzz/libfuzzer/$1
+  local t=$1 dir=$STATE/$1
   local art=$CRASHES/$t before after
   mkdir -p "$dir/corpus" "$art"
+  move_slow_units "$art" "$dir/slow"
   before=$(count_artifacts "$art")
-  local args=(-max_total_time="$FUZZ_SECONDS" -print_final_stats=1 -timeout=25
-              -rss_limit_mb=2560 -artifact_prefix="$art/")
+  local args=(-print_final_stats=1 -timeout=25 -rss_limit_mb=2560 -artifact_prefix="$art/")
+  [[ -n $FUZZ_RUNS ]] && args+=(-runs="$FUZZ_RUNS")
   [[ -f $ROOT/targets/${TPL[$t]}.dict ]] && args+=(-dict="$ROOT/targets/${TPL[$t]}.dict")
   mapfile -t opts < <(libfuzzer_options "$t")
   args+=("${opts[@]}")
   local seeds=()
   [[ -d $ROOT/corpus/${SEEDS[$t]} ]] && seeds=("$ROOT/corpus/${SEEDS[$t]}")
-  # Bounded twice: libFuzzer's own time limit, and timeout(1) as a backstop.
-  timeout -k 10 $((FUZZ_SECONDS + 120)) "$BIN/$t" "${args[@]}" "$dir/corpus" "${seeds[@]}" \
-    >"$dir/log" 2>&1
+  # libFuzzer's own -max_total_time is the hang backstop (seed pass +
+  # budget + margin); the budget itself starts at INITED and ends with
+  # SIGINT, on which libFuzzer prints its final stats and exits.
+  "$BIN/$t" "${args[@]}" -max_total_time=$((FUZZ_SEED_SECONDS + FUZZ_SECONDS + 60)) \
+    "$dir/corpus" "${seeds[@]}" >"$dir/log" 2>&1 &
+  local pid=$! t0 t_init="" seed_s="-" stopped=0
+  t0=$(date +%s)
+  while kill -0 "$pid" 2>/dev/null; do
+    if [[ -z $t_init ]] && grep -qE '^#[0-9]+[[:space:]]+INITED' "$dir/log"; then
+      t_init=$(date +%s); seed_s=$((t_init - t0))
+      say "$t: seed pass done in ${seed_s}s; fuzzing ${FUZZ_SECONDS}s"
+    fi
+    if [[ -n $t_init ]] && (( $(date +%s) - t_init >= FUZZ_SECONDS )); then
+      kill -INT "$pid" 2>/dev/null; stopped=1; break
+    fi
+    if [[ -z $t_init ]] && (( $(date +%s) - t0 >= FUZZ_SEED_SECONDS )); then
+      say "$t: seed pass still running after ${FUZZ_SEED_SECONDS}s (FUZZ_SEED_SECONDS); stopping it"
+      kill -INT "$pid" 2>/dev/null; stopped=1; break
+    fi
+    sleep 1
+  done
+  # After SIGINT libFuzzer finishes the current input, prints its stats and
+  # exits (72); a process that does not is killed after 60 s.
+  local waited=0
+  while (( stopped )) && kill -0 "$pid" 2>/dev/null && (( waited < 60 )); do sleep 1; waited=$((waited + 1)); done
+  kill -KILL "$pid" 2>/dev/null
+  wait "$pid"
   local rc=$?
+  (( stopped )) && [[ $rc == 72 ]] && rc=0
+  local t_end fuzz_s
+  t_end=$(date +%s)
+  fuzz_s=$(( t_end - ${t_init:-$t_end} ))
+  move_slow_units "$art" "$dir/slow"
   after=$(count_artifacts "$art")
-  local last execs cov ft corp
+  local slow
+  slow=$(find "$dir/slow" -maxdepth 1 -type f 2>/dev/null | wc -l)
+  local last cov ft corp init_runs runs execs
   last=$(grep -E '^#[0-9]+' "$dir/log" | grep -E 'cov: ' | tail -n 1)
   cov=$(sed -nE 's/.* cov: ([0-9]+).*/\1/p' <<<"$last")
   ft=$(sed -nE 's/.* ft: ([0-9]+).*/\1/p' <<<"$last")
   corp=$(sed -nE 's/.* corp: ([0-9]+).*/\1/p' <<<"$last")
-  execs=$(sed -nE 's/^stat::average_exec_per_sec: *([0-9]+).*/\1/p' "$dir/log" | tail -n 1)
-  [[ -n $execs ]] || execs=$(sed -nE 's/.* exec\/s: ([0-9]+).*/\1/p' <<<"$last")
-  printf '%s %s %s %s %s %s %s\n' "$t" "${execs:--}" "${cov:--}" "${ft:--}" \
-    "${corp:--}" "$((after - before))" "$rc" >"$dir/row"
+  # exec/s of the fuzzing phase alone: runs after INITED over its seconds.
+  init_runs=$(sed -nE 's/^#([0-9]+)[[:space:]]+INITED.*/\1/p' "$dir/log" | head -n 1)
+  runs=$(sed -nE 's/^stat::number_of_executed_units: *([0-9]+).*/\1/p' "$dir/log" | tail -n 1)
+  [[ -n $runs ]] || runs=$(sed -nE 's/^#([0-9]+).*/\1/p' <<<"$last")
+  execs=-
+  if [[ -n $init_runs && -n $runs ]] && (( fuzz_s > 0 )); then
+    execs=$(( (runs - init_runs) / fuzz_s ))
+  fi
+  printf '%s %s %s %s %s %s %s %s %s %s\n' "$t" "$execs" "${cov:--}" "${ft:--}" \
+    "${corp:--}" "$((after - before))" "$slow" "$seed_s" "$fuzz_s" "$rc" >"$dir/row"
 }
 
 # run_afl TARGET: fuzz with afl-fuzz; crashes and hangs are copied to
 # crashes/<target>/ named by content (AFL's names hold ':' and ',').
 run_afl() {
-  local t=$1 dir=$WORKDIR/fuzz/afl/$1
+  local t=$1 dir=$STATE/$1
   local art=$CRASHES/$t before after
   mkdir -p "$dir" "$art"
   before=$(count_artifacts "$art")
   local args=(-V "$FUZZ_SECONDS" -m none -t 25000 -o "$dir/out")
+  [[ -n $FUZZ_RUNS ]] && args+=(-E "$FUZZ_RUNS")
   [[ -f $ROOT/targets/${TPL[$t]}.dict ]] && args+=(-x "$ROOT/targets/${TPL[$t]}.dict")
   # Resume the working queue when there is one, else start from the seeds.
   if [[ -d $dir/out/default/queue ]]; then args+=(-i -); else args+=(-i "$ROOT/corpus/${SEEDS[$t]}"); fi
@@ -109,10 +219,12 @@ run_afl() {
   local mutator=()
   [[ ($t == chain_* || $t == handshake_live_*) && -f $BUILD/afl/lib/chainfuzz_case_mutator.so ]] &&
     mutator=(AFL_CUSTOM_MUTATOR_LIBRARY="$BUILD/afl/lib/chainfuzz_case_mutator.so")
+  local t0
+  t0=$(date +%s)
   env -u AFL_CUSTOM_MUTATOR_ONLY "${mutator[@]}" \
   AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
     AFL_NO_AFFINITY=1 AFL_FAST_CAL=1 AFL_AUTORESUME=1 \
-    timeout -k 10 $((FUZZ_SECONDS + 180)) afl-fuzz "${args[@]}" -- "$BIN/$t" \
+    timeout -k 10 $((FUZZ_SEED_SECONDS + FUZZ_SECONDS + 180)) afl-fuzz "${args[@]}" -- "$BIN/$t" \
     >"$dir/log" 2>&1
   local rc=$? f sum kind dest
   for kind in crash hang; do
@@ -129,58 +241,104 @@ run_afl() {
   execs=$(awk -F' *: *' '$1 == "execs_per_sec" {printf "%d", $2}' "$stats" 2>/dev/null)
   cov=$(awk -F' *: *' '$1 == "edges_found" {print $2}' "$stats" 2>/dev/null)
   corp=$(awk -F' *: *' '$1 == "corpus_count" {print $2}' "$stats" 2>/dev/null)
-  printf '%s %s %s %s %s %s %s\n' "$t" "${execs:--}" "${cov:--}" "-" \
-    "${corp:--}" "$((after - before))" "$rc" >"$dir/row"
+  printf '%s %s %s %s %s %s %s %s %s %s\n' "$t" "${execs:--}" "${cov:--}" "-" \
+    "${corp:--}" "$((after - before))" 0 - "$(( $(date +%s) - t0 ))" "$rc" >"$dir/row"
+}
+
+# run_one N TARGET: one target, with a line when it starts and one when it
+# ends.
+run_one() {
+  local n=$1 t=$2 row
+  say "[$n/$total] $t: started (seeds corpus/${SEEDS[$t]}/, log $STATE/$t/log)"
+  if [[ $ENGINE == libfuzzer ]]; then run_libfuzzer "$t"; else run_afl "$t"; fi
+  row=$STATE/$t/row
+  if [[ -f $row ]]; then
+    local name execs cov ft corp new slow seed_s fuzz_s rc
+    read -r name execs cov ft corp new slow seed_s fuzz_s rc <"$row"
+    say "[$n/$total] $t: done: ${execs} exec/s over ${fuzz_s}s, cov ${cov}, corpus ${corp}, ${new} new artifact(s)$([[ $slow != 0 ]] && echo ", $slow slow input(s)")"
+  fi
 }
 
 interrupted=0
 trap 'interrupted=1' INT TERM
 
-printf 'make fuzz: %s, %ss per target, %s at a time: %s\n' "$ENGINE" "$FUZZ_SECONDS" \
-  "$JOBS" "$(echo $SELECTED)" >&2
-running=0
-for t in $SELECTED; do
-  rm -f "$WORKDIR/fuzz/$ENGINE/$t/row"
-  if [[ $ENGINE == libfuzzer ]]; then run_libfuzzer "$t" & else run_afl "$t" & fi
-  running=$((running + 1))
-  if (( running >= JOBS )); then wait -n; running=$((running - 1)); fi
+total=$(wc -w <<<"$SELECTED")
+if [[ -n $FUZZ_RUNS ]]; then budget="${FUZZ_SECONDS}s or $FUZZ_RUNS runs"; else budget="${FUZZ_SECONDS}s"; fi
+say "$ENGINE, $budget of fuzzing per target after its seed pass, $JOBS at a time ($(( $(date +%s) - build_started ))s of building so far)"
+# pids: the targets running now (never the background build: wait -n is
+# given these pids alone).
+pids=() n=0
+for t in $early $late; do
   (( interrupted )) && break
+  n=$((n + 1))
+  rm -f "$STATE/$t/row"
+  if [[ " $late " == *" $t "* ]] && ! wait_late; then continue; fi
+  run_one "$n" "$t" &
+  pids+=($!)
+  while (( ${#pids[@]} >= JOBS )); do
+    wait -n -p done_pid "${pids[@]}"
+    mapfile -t pids < <(printf '%s\n' "${pids[@]}" | grep -vxF "${done_pid:-x}")
+  done
 done
-wait
+(( ${#pids[@]} > 0 )) && wait "${pids[@]}"
+# Interrupted before the late targets ran: their build stops too.
+[[ -n $late_pid ]] && { kill -TERM -- "-$late_pid" 2>/dev/null; wait "$late_pid" 2>/dev/null; }
 
-printf '\n%-16s %10s %8s %8s %8s %10s\n' target exec/s cov ft corpus artifacts
+# The table: one row per target, columns sized to the longest name.
+w=6
+for t in $SELECTED; do (( ${#t} > w )) && w=${#t}; done
+fmt="%-${w}s %8s %7s %8s %7s %9s %5s %6s %6s%s\n"
+printf "\n$fmt" target exec/s cov ft corpus artifacts slow seed_s fuzz_s ""
 total_new=0
 for t in $SELECTED; do
-  row=$WORKDIR/fuzz/$ENGINE/$t/row
+  row=$STATE/$t/row
   if [[ ! -f $row ]]; then
-    printf '%-16s %10s %8s %8s %8s %10s\n' "$t" - - - - "not run"
+    printf "$fmt" "$t" - - - - - - - - "  not run"
     continue
   fi
-  read -r name execs cov ft corp new rc <"$row"
+  read -r name execs cov ft corp new slow seed_s fuzz_s rc <"$row"
   note=""
-  (( new > 0 )) && note=" -> $CRASHES/$t/"
-  [[ $rc != 0 && $new == 0 && $rc != 124 ]] && note=" (exit $rc, see $WORKDIR/fuzz/$ENGINE/$t/log)"
-  printf '%-16s %10s %8s %8s %8s %10s%s\n' "$name" "$execs" "$cov" "$ft" "$corp" "$new" "$note"
+  (( new > 0 )) && note="  -> $CRASHES/$t/"
+  [[ $rc != 0 && $new == 0 ]] && note="  (exit $rc, see $STATE/$t/log)"
+  printf "$fmt" "$name" "$execs" "$cov" "$ft" "$corp" "$new" "$slow" "$seed_s" "$fuzz_s" "$note"
   total_new=$((total_new + new))
 done
-printf '\nlogs and working corpora: %s/fuzz/%s/\n' "$WORKDIR" "$ENGINE"
+printf '\nexec/s: runs per second after the seed pass; seed_s: seconds of the seed pass; slow: inputs slower than 10 s (in %s/<target>/slow/, not crashes)\n' "$STATE"
+printf 'logs and working corpora: %s/\n' "$STATE"
 (( interrupted )) && exit 130
+
 # Triage every raw artifact in crashes/<target>/ (this run's, and any an
-# interrupted run left): reproduce with the replay build, classify, bucket,
-# minimise into crashes/<target>/<bucket>/, print the bucket table.
+# interrupted run left) with the binaries that fuzzed (chainfuzz takes a
+# target's replay binary when there is one, else its libfuzzer binary):
+# reproduce, classify, bucket, minimise into crashes/<target>/<bucket>/,
+# print the bucket table.
 triage_dirs=()
 for t in $SELECTED; do
-  [[ -n $(find "$CRASHES/$t" -maxdepth 1 -type f ! -name '.*' 2>/dev/null) ]] && triage_dirs+=("$CRASHES/$t")
+  [[ -n $(find "$CRASHES/$t" -maxdepth 1 -type f ! -name '.*' ! -name 'slow-unit-*' 2>/dev/null) ]] &&
+    triage_dirs+=("$CRASHES/$t")
 done
-if (( ${#triage_dirs[@]} > 0 )); then
-  printf '\nmake fuzz: %d new artifact(s); triaging into %s/\n' "$total_new" "$CRASHES"
-  ./build.sh --flavor replay || exit 2
-  CHAINFUZZ_BUILD_DIR=$BUILD CHAINFUZZ_CRASHES_DIR=$CRASHES \
-    "$BUILD/replay/bin/chainfuzz" triage --out "$CRASHES" "${triage_dirs[@]}"
-  trc=$?
-  [[ $trc == 2 || $trc == 130 ]] && exit "$trc"
-  printf 'reproduce a bucket: %s/replay/bin/chainfuzz repro <target> %s/<target>/<bucket>/reproducer\n' \
-    "$BUILD" "$CRASHES"
+if (( ${#triage_dirs[@]} == 0 )); then
+  printf '\nmake fuzz: no new artifact. Fuzz longer: make fuzz FUZZ_SECONDS=600 TARGETS=<target> (the working corpus in %s/<target>/ is kept)\n' "$STATE"
+  exit 0
 fi
+printf '\nmake fuzz: %d new artifact(s); triaging into %s/\n' "$total_new" "$CRASHES"
+./build.sh --flavor replay --targets chainfuzz >"$STATE/build-cli.log" 2>&1 || {
+  tail -n 20 "$STATE/build-cli.log" >&2; say "building the chainfuzz CLI failed (log $STATE/build-cli.log)"; exit 2; }
+bin_dir=()
+[[ $ENGINE == libfuzzer ]] && bin_dir=(--bin-dir "$BIN")
+CHAINFUZZ_BUILD_DIR=$BUILD CHAINFUZZ_CRASHES_DIR=$CRASHES \
+  "$BUILD/replay/bin/chainfuzz" triage "${bin_dir[@]}" --out "$CRASHES" "${triage_dirs[@]}" 2>&1 |
+  tee "$STATE/triage.log"
+trc=${PIPESTATUS[0]}
+[[ $trc == 2 || $trc == 130 ]] && exit "$trc"
+# What to do next: the new buckets, each with the command that reproduces it.
+mapfile -t newb < <(sed -nE 's/.*-> new bucket ([A-Za-z0-9_-]+\/[0-9a-f]+).*/\1/p' "$STATE/triage.log" | sort -u)
+printf '\nnext:\n'
+for b in "${newb[@]}"; do
+  printf '  %s/replay/bin/chainfuzz repro %s %s/%s/reproducer    # report: %s/%s/report.txt\n' \
+    "$BUILD" "${b%%/*}" "$CRASHES" "$b" "$CRASHES" "$b"
+done
+(( ${#newb[@]} == 0 )) && printf '  no new bucket: every artifact fell into a known one (table above)\n'
+printf '  make test keeps an open bucket green and fails when a bucket marked fixed fails again (docs/cli.md)\n'
 (( total_new > 0 )) && exit 1
 exit 0
