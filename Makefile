@@ -1,27 +1,32 @@
 # Makefile — a thin front over build.sh and the harness scripts.
 #   make fuzz   the main job: set up, build, fuzz every target, print a table
 #   make test   unit tests + replay of corpus/ and crashes/ (what CI runs)
+#   make test-all   make test plus the slow tier (the end-to-end test)
 #   make bench  harness overhead and per-target exec/s (see BENCHMARKS.md)
-# Variables (see README.md): FUZZ_SECONDS, TARGETS, ENGINE, JOBS.
+# Variables (see README.md): FUZZ_SECONDS, FUZZ_RUNS, TARGETS, ENGINE, JOBS.
 
 FUZZ_SECONDS ?= 30
+FUZZ_RUNS ?=
 ENGINE ?= libfuzzer
 TARGETS ?=
 JOBS ?=
-export FUZZ_SECONDS ENGINE TARGETS JOBS
+export FUZZ_SECONDS FUZZ_RUNS ENGINE TARGETS JOBS
 
-.PHONY: all fuzz test bench build clean help
+.PHONY: all fuzz test test-all bench build clean help
 
 all: help
 
 help:
-	@sed -n '2,6p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,7p' Makefile | sed 's/^# \{0,1\}//'
 
 fuzz:
 	@harness/fuzz.sh
 
 test:
 	@tests/run.sh
+
+test-all:
+	@CHAINFUZZ_TEST_TIER=all tests/run.sh
 
 bench:
 	@bench/run.sh
