@@ -37,8 +37,13 @@ TIER=${CHAINFUZZ_TEST_TIER:-fast}
 [[ $TIER == fast || $TIER == all ]] ||
   { echo "tests/run.sh: CHAINFUZZ_TEST_TIER must be fast or all, not '$TIER'" >&2; exit 2; }
 # The slow tier (make test-all): tests whose cost does not fit make test's
-# budget (BENCHMARKS.md, "make test"), each still bounded by work.
-SLOW_TESTS="e2e_planted_bug_test"
+# budget (BENCHMARKS.md, "make test"), each still bounded by work:
+#   e2e_planted_bug_test   a make fuzz and three make test runs on a copy
+#                          of the tree (~10 min)
+#   seeds_committed_test   regenerates every committed seed, the handshake
+#                          transcripts included (~4 min), to prove they are
+#                          what seedgen, certgen and hsrecord make now
+SLOW_TESTS="e2e_planted_bug_test seeds_committed_test"
 
 passed=0
 failed=0
