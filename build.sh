@@ -497,7 +497,7 @@ openssl_source() {
 }
 
 # build_openssl LINK CC CFLAGS [ASM]: builds OpenSSL's libcrypto.a with
-# mk/openssl.mk (Configure + make build_libs, out of tree, then every symbol
+# mk/openssl.mk (Configure + libcrypto.a alone, out of tree, then every symbol
 # renamed ossl3_*) into the cache entry for (source, compiler, flags) and
 # links LINK to it.
 build_openssl() {
