@@ -71,8 +71,8 @@ r=0
 for f in "${files[@]}"; do
   rel=${f#"$DIR"/}; want=${rel%.recipe}; want=${want//\//::}
   id=""; title=""; expect=""; why=""; ac=0; cls=""
+  # shellcheck disable=SC2034 # title and why are read as ${!k} below
   if [[ -r $f ]]; then
-    # shellcheck disable=SC2034 # title and why are read as ${!k} below
     id=${recs[r]:-}; title=${recs[r + 1]:-}; expect=${recs[r + 2]:-}; why=${recs[r + 3]:-}
     ac=${recs[r + 4]:-0}; cls=${recs[r + 5]:-}; r=$((r + 6))
   fi
