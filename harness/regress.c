@@ -1,5 +1,6 @@
 /* regress.c — `chainfuzz regress`: replay every bucket's reproducer with
- * the replay build of its target and say, one TAP line per bucket, whether
+ * the replay build of its target (its libFuzzer build when there is no
+ * replay build) and say, one TAP line per bucket, whether
  * it still fails (expected while the bucket is open), is fixed, came back
  * after being fixed, or crashes differently now. Raw artifacts lying
  * directly in DIR/<target>/ are failures until triaged. tests/run.sh
@@ -26,8 +27,8 @@ static void usage(FILE *out) {
 "usage: chainfuzz regress [options] [TARGET...]\n"
 "\n"
 "Replays the reproducer of every bucket in DIR (DIR/<target>/<bucket>/,\n"
-"written by chainfuzz triage) with BIN_DIR/<target> and prints one TAP line\n"
-"per bucket, then the plan (\"1..N\"):\n"
+"written by chainfuzz triage) with the target's binary and prints one TAP\n"
+"line per bucket, then the plan (\"1..N\"):\n"
 "  ok      open bucket, still fails the same way (expected: a known bug)\n"
 "  ok      the reproducer passes now: fixed (--update records it)\n"
 "  not ok  a bucket marked fixed fails again (regression)\n"
@@ -39,10 +40,17 @@ static void usage(FILE *out) {
 "and always ok; the line says if one crashes now.\n"
 "With TARGET names, only those targets' buckets.\n"
 "\n"
+"The binary of a target is <build>/replay/bin/<target>, or\n"
+"<build>/libfuzzer/bin/<target> when only the libFuzzer flavor of it is\n"
+"built (make fuzz), chosen per target; with --bin-dir, BIN_DIR/<target>.\n"
+"The first line says which; \"binaries: per target\" is followed by a\n"
+"\"# <target>: <binary>\" line before each target's lines.\n"
+"\n"
 "Options:\n"
 "  --dir DIR        crash directory (default: $CHAINFUZZ_CRASHES_DIR or\n"
 "                   <repo>/crashes)\n"
-"  --bin-dir DIR    where target binaries are (default: <build>/replay/bin)\n"
+"  --bin-dir DIR    where target binaries are (default, per target:\n"
+"                   <build>/replay/bin, else <build>/libfuzzer/bin)\n"
 "  --update         write what changed back to report.json (atomically):\n"
 "                   a fixed bucket gets status \"fixed\" and\n"
 "                   expected_failing false, so that it fails make test\n"
@@ -63,7 +71,10 @@ static void usage(FILE *out) {
 struct regress {
   char dir[PATH_MAX];   /* DIR, absolute or as given */
   char shown[PATH_MAX]; /* DIR as printed */
-  char bin_dir[PATH_MAX];
+  char bin_dir[PATH_MAX]; /* --bin-dir, or "": cf_target_bin per target */
+  struct cf_paths paths;  /* valid when have_root */
+  int have_root;
+  int per_target;       /* binaries from more than one directory */
   unsigned timeout;     /* 0: per bucket */
   int update;
   int n;                /* TAP lines so far */
@@ -283,6 +294,32 @@ static void replay_no_repro(struct regress *rg, const struct cf_store *s,
   free(t);
 }
 
+/* target_bin writes the binary of |target|: BIN_DIR/|target| with
+ * --bin-dir, else the replay build's or, when there is none, the libFuzzer
+ * build's (cf_target_bin). 0 if the path is too long. */
+static int target_bin(const struct regress *rg, char *out, size_t out_len,
+                      const char *target) {
+  if (rg->bin_dir[0] != '\0' || !rg->have_root) {
+    return cf_path_join(out, out_len, rg->bin_dir, target);
+  }
+  return cf_target_bin(out, out_len, &rg->paths, target);
+}
+
+/* bin_dir_of writes the directory of target |target|'s binary to |out|
+ * ("" if the path is too long). */
+static void bin_dir_of(const struct regress *rg, char *out, size_t out_len,
+                       const char *target) {
+  char *slash;
+  if (!target_bin(rg, out, out_len, target)) {
+    out[0] = '\0';
+    return;
+  }
+  slash = strrchr(out, '/');
+  if (slash != NULL) {
+    *slash = '\0';
+  }
+}
+
 /* regress_target replays the buckets of one target. */
 static void regress_target(struct regress *rg, const char *target) {
   struct cf_store s;
@@ -294,14 +331,20 @@ static void regress_target(struct regress *rg, const char *target) {
     tap(rg, 0, "%s/%s: cannot read: %s", rg->shown, target, err);
     return;
   }
-  have_bin = cf_path_join(bin, sizeof(bin), rg->bin_dir, target) &&
+  snprintf(why, sizeof(why), "path too long");
+  have_bin = target_bin(rg, bin, sizeof(bin), target) &&
              cf_target_check(bin, why, sizeof(why));
+  if (rg->per_target && (s.num_buckets > 0 || s.num_raw > 0 ||
+                         s.num_broken > 0)) {
+    printf("# %s: %s\n", target, bin);
+  }
   for (size_t i = 0; i < s.num_buckets; i++) {
     struct cf_bucket *b = s.buckets[i];
     if (!have_bin) {
       tap(rg, 0, "%s/%s/%s: cannot replay: no target binary (%s); build it "
-          "with ./build.sh --flavor replay, or remove the bucket if the "
-          "target is gone", rg->shown, target, b->bucket, why);
+          "with ./build.sh --flavor replay --targets %s, or remove the "
+          "bucket if the target is gone", rg->shown, target, b->bucket, why,
+          target);
       continue;
     }
     if (strcmp(b->bucket, CF_NO_REPRO) == 0) {
@@ -383,8 +426,10 @@ int cf_cmd_regress(int argc, char **argv) {
   snprintf(rg.dir, sizeof(rg.dir), "%s", dir != NULL ? dir : paths.crashes);
   if (bin_dir != NULL) {
     snprintf(rg.bin_dir, sizeof(rg.bin_dir), "%s", bin_dir);
-  } else {
-    snprintf(rg.bin_dir, sizeof(rg.bin_dir), "%s/replay/bin", paths.build);
+  }
+  rg.have_root = have_root;
+  if (have_root) {
+    rg.paths = paths;
   }
   {
     char cwd[PATH_MAX];
@@ -469,7 +514,39 @@ int cf_cmd_regress(int argc, char **argv) {
       return CF_EXIT_USAGE;
     }
   }
-  printf("# chainfuzz regress: %s (binaries: %s)\n", rg.shown, rg.bin_dir);
+  /* Which binaries: one directory for all targets, or per target (the
+   * replay build of some, the libFuzzer build of others). */
+  {
+    char first[PATH_MAX] = "", one[PATH_MAX];
+    int have_first = 0;
+    if (rg.bin_dir[0] != '\0') {
+      snprintf(first, sizeof(first), "%s", rg.bin_dir);
+      have_first = 1;
+    }
+    for (size_t i = 0; rg.bin_dir[0] == '\0' && i < num_names; i++) {
+      if (!cf_valid_target_name(names[i])) {
+        continue;
+      }
+      bin_dir_of(&rg, one, sizeof(one), names[i]);
+      if (!have_first) {
+        snprintf(first, sizeof(first), "%s", one);
+        have_first = 1;
+      } else if (strcmp(first, one) != 0) {
+        rg.per_target = 1;
+      }
+    }
+    if (!have_first) {
+      /* No target: where binaries would come from first. */
+      snprintf(first, sizeof(first), "%s/replay/bin", rg.paths.build);
+    }
+    if (rg.per_target) {
+      printf("# chainfuzz regress: %s (binaries: per target, from "
+             "%s/replay/bin or else %s/libfuzzer/bin)\n", rg.shown,
+             rg.paths.build, rg.paths.build);
+    } else {
+      printf("# chainfuzz regress: %s (binaries: %s)\n", rg.shown, first);
+    }
+  }
   for (size_t i = 0; i < num_names; i++) {
     if (!cf_valid_target_name(names[i])) {
       char safe[PATH_MAX];

@@ -1,8 +1,10 @@
 /* repro.c — `chainfuzz repro`: run one input once through a target's
- * replay build, print the child's (symbolized) report, the classification,
- * and which bucket of crashes/ it belongs to. Builds the replay flavor
- * first when the binary is missing (or with --build). Works on any file,
- * e.g. a testcase downloaded from OSS-Fuzz. */
+ * replay build (or its libFuzzer build when there is no replay build, as
+ * ClusterFuzz reproduces with the fuzzing binary), print the child's
+ * (symbolized) report, the classification, and which bucket of crashes/ it
+ * belongs to. Builds the target's replay flavor first when neither binary
+ * exists (or with --build). Works on any file, e.g. a testcase downloaded
+ * from OSS-Fuzz. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -22,23 +24,29 @@ static void usage(FILE *out) {
 "usage: chainfuzz repro [options] TARGET FILE\n"
 "       chainfuzz repro [options] --target BIN FILE\n"
 "\n"
-"Runs FILE once through the target (BIN_DIR/TARGET, the replay build by\n"
-"default) with the same sanitizer settings as triage, prints the target's\n"
-"output (the symbolized sanitizer report), then the classification (type,\n"
-"crash state, severity, or the chainfuzz FINDING) and the bucket of the\n"
-"crash directory it belongs to: an existing bucket id, or \"new\".\n"
-"FILE can be anything, e.g. a testcase downloaded from OSS-Fuzz.\n"
+"Runs FILE once through the target with the same sanitizer settings as\n"
+"triage, prints the target's output (the symbolized sanitizer report), then\n"
+"the classification (type, crash state, severity, or the chainfuzz FINDING)\n"
+"and the bucket of the crash directory it belongs to: an existing bucket\n"
+"id, or \"new\". FILE can be anything, e.g. a testcase downloaded from\n"
+"OSS-Fuzz.\n"
 "\n"
-"If BIN_DIR/TARGET does not exist, or with --build, ./build.sh --flavor\n"
-"replay runs first.\n"
+"The binary is <build>/replay/bin/TARGET, or <build>/libfuzzer/bin/TARGET\n"
+"when only the libFuzzer flavor of TARGET is built (make fuzz; ClusterFuzz,\n"
+"too, reproduces with the fuzzing binary); with --bin-dir, BIN_DIR/TARGET.\n"
+"\n"
+"If neither build of TARGET exists (and no --bin-dir is given), or with\n"
+"--build, ./build.sh --flavor replay --targets TARGET runs first.\n"
 "\n"
 "Options:\n"
 "  --target BIN      run this libFuzzer-compatible binary (target name =\n"
 "                    its file name)\n"
-"  --build           run ./build.sh --flavor replay first\n"
+"  --build           run ./build.sh --flavor replay --targets TARGET first\n"
+"                    (with --target BIN: ./build.sh --flavor replay)\n"
 "  --dir DIR         crash directory to look up buckets in (default:\n"
 "                    $CHAINFUZZ_CRASHES_DIR or <repo>/crashes)\n"
-"  --bin-dir DIR     where target binaries are (default: <build>/replay/bin)\n"
+"  --bin-dir DIR     where target binaries are (default: <build>/replay/bin,\n"
+"                    else <build>/libfuzzer/bin)\n"
 "  --timeout SECS    -timeout= for the target (default 25)\n"
 "  --rss-limit-mb N  -rss_limit_mb= for the target (default 2560)\n"
 "  -h, --help        this help\n"
@@ -51,11 +59,12 @@ static void usage(FILE *out) {
 "chain_verify-123\n");
 }
 
-/* build_replay runs ./build.sh --flavor replay (argv, no shell) and shows
- * its output. */
-static int build_replay(const struct cf_paths *p) {
+/* build_replay runs ./build.sh --flavor replay, with --targets |target|
+ * unless it is NULL (argv, no shell), and shows its output when it
+ * fails. */
+static int build_replay(const struct cf_paths *p, const char *target) {
   char script[PATH_MAX];
-  const char *argv[4];
+  const char *argv[6];
   struct cf_run_opts o;
   struct cf_run_result r;
   int ok;
@@ -66,11 +75,14 @@ static int build_replay(const struct cf_paths *p) {
   argv[0] = script;
   argv[1] = "--flavor";
   argv[2] = "replay";
-  argv[3] = NULL;
+  argv[3] = target != NULL ? "--targets" : NULL;
+  argv[4] = target;
+  argv[5] = NULL;
   memset(&o, 0, sizeof(o));
   o.argv = (char *const *)argv;
   o.timeout_ms = 3600u * 1000u;
-  fprintf(stderr, "repro: building: %s --flavor replay\n", script);
+  fprintf(stderr, "repro: building: %s --flavor replay%s%s\n", script,
+          target != NULL ? " --targets " : "", target != NULL ? target : "");
   if (!cf_run(&r, &o)) {
     return 0;
   }
@@ -165,7 +177,7 @@ int cf_cmd_repro(int argc, char **argv) {
         fprintf(stderr, "chainfuzz repro: --build: %s\n", err);
         return CF_EXIT_USAGE;
       }
-      if (!build_replay(&paths)) {
+      if (!build_replay(&paths, NULL)) {
         fprintf(stderr, "chainfuzz repro: the build failed (output above); "
                 "fix it and run again\n");
         return CF_EXIT_USAGE;
@@ -183,10 +195,12 @@ int cf_cmd_repro(int argc, char **argv) {
               err);
       return CF_EXIT_USAGE;
     }
-    if (bin_dir != NULL) {
-      cf_path_join(bin, sizeof(bin), bin_dir, name);
-    } else {
-      snprintf(bin, sizeof(bin), "%s/replay/bin/%s", paths.build, name);
+    /* The replay build, else the libFuzzer build, else (neither) the
+     * replay path: the one to build. */
+    if (bin_dir != NULL ? !cf_path_join(bin, sizeof(bin), bin_dir, name)
+                        : !cf_target_bin(bin, sizeof(bin), &paths, name)) {
+      fprintf(stderr, "chainfuzz repro: the binary's path is too long\n");
+      return CF_EXIT_USAGE;
     }
     /* Building helps only when the binary comes from the build tree. */
     if (build || (bin_dir == NULL && access(bin, F_OK) != 0)) {
@@ -194,9 +208,13 @@ int cf_cmd_repro(int argc, char **argv) {
         fprintf(stderr, "chainfuzz repro: %s is missing and %s\n", bin, err);
         return CF_EXIT_USAGE;
       }
-      if (!build_replay(&paths)) {
+      if (!build_replay(&paths, name)) {
         fprintf(stderr, "chainfuzz repro: the build failed (output above); "
                 "fix it and run again\n");
+        return CF_EXIT_USAGE;
+      }
+      if (bin_dir == NULL && !cf_target_bin(bin, sizeof(bin), &paths, name)) {
+        fprintf(stderr, "chainfuzz repro: the binary's path is too long\n");
         return CF_EXIT_USAGE;
       }
     }

@@ -327,6 +327,34 @@ int cf_paths_init(struct cf_paths *p, char *err, size_t err_len) {
   return 1;
 }
 
+/* is_file returns 1 if |path| is a regular file (symlinks followed). */
+static int is_file(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int cf_target_bin(char *out, size_t out_len, const struct cf_paths *p,
+                  const char *name) {
+  char dir[PATH_MAX], lf[PATH_MAX];
+
+  if (!cf_path_join(dir, sizeof(dir), p->build, "replay/bin") ||
+      !cf_path_join(out, out_len, dir, name)) {
+    return 0;
+  }
+  if (is_file(out)) {
+    return 1;
+  }
+  /* No replay build of it: the libFuzzer binary runs one input the same
+   * way (same -timeout= and -rss_limit_mb= flags). */
+  if (cf_path_join(dir, sizeof(dir), p->build, "libfuzzer/bin") &&
+      cf_path_join(lf, sizeof(lf), dir, name) && strlen(lf) < out_len &&
+      is_file(lf)) {
+    memcpy(out, lf, strlen(lf) + 1);
+  }
+  /* Else |out| keeps the replay path, for "build it" messages. */
+  return 1;
+}
+
 void cf_display_path(char *out, size_t out_len, const char *base,
                      const char *path) {
   size_t bl = strlen(base);

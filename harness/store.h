@@ -98,6 +98,16 @@ struct cf_paths {
  * directory. On failure it writes why to |err| and returns 0. */
 int cf_paths_init(struct cf_paths *p, char *err, size_t err_len);
 
+/* cf_target_bin writes where the binary of target |name| is to |out|:
+ * <build>/replay/bin/<name> when that file exists, else
+ * <build>/libfuzzer/bin/<name> when that file exists (ClusterFuzz, too,
+ * reproduces with the fuzzing binary; `make fuzz` builds only that flavor
+ * of the targets), else the replay path, so that a message about the
+ * missing binary names the replay build. It returns 0 only if the path
+ * does not fit in |out_len| bytes. */
+int cf_target_bin(char *out, size_t out_len, const struct cf_paths *p,
+                  const char *name);
+
 /* cf_display_path writes |path| relative to |base| (the root, or the
  * working directory) when it lies under it, else as given. */
 void cf_display_path(char *out, size_t out_len, const char *base,

@@ -54,9 +54,10 @@ static void usage(FILE *out) {
 "usage: chainfuzz triage [options] [TARGET] ARTIFACT|DIR...\n"
 "       chainfuzz triage [options] --target BIN ARTIFACT|DIR...\n"
 "\n"
-"Reproduces each crash artifact with the target's replay build, classifies\n"
-"the crash (type, access, crash state from the top frames, severity, or the\n"
-"chainfuzz FINDING line), and files it into a bucket:\n"
+"Reproduces each crash artifact with the target's replay build (its\n"
+"libFuzzer build when there is none), classifies the crash (type, access,\n"
+"crash state from the top frames, severity, or the chainfuzz FINDING line),\n"
+"and files it into a bucket:\n"
 "  OUT/<target>/<bucket>/reproducer          minimised input\n"
 "  OUT/<target>/<bucket>/originals/<sha1>    every artifact, named by content\n"
 "  OUT/<target>/<bucket>/report.json, report.txt\n"
@@ -76,16 +77,19 @@ static void usage(FILE *out) {
 "artifacts lying in OUT/<target>/ (where make fuzz puts them) are removed\n"
 "once stored in a bucket.\n"
 "\n"
-"TARGET is a target name: its binary is BIN_DIR/TARGET. Without TARGET or\n"
-"--target, each artifact's target is the nearest directory above it named\n"
-"like a built target (crashes/<target>/..., work/fuzz/afl/<target>/...).\n"
+"TARGET is a target name: its binary is <build>/replay/bin/TARGET, or\n"
+"<build>/libfuzzer/bin/TARGET when only the libFuzzer flavor is built (make\n"
+"fuzz), chosen per target; with --bin-dir, BIN_DIR/TARGET. Without TARGET\n"
+"or --target, each artifact's target is the nearest directory above it\n"
+"named like a built target (crashes/<target>/..., work/fuzz/afl/<target>/).\n"
 "\n"
 "Options:\n"
 "  --target BIN        run this libFuzzer-compatible binary; the target name\n"
 "                      is its file name ([A-Za-z0-9_-])\n"
 "  --out DIR           bucket directory (default: $CHAINFUZZ_CRASHES_DIR or\n"
 "                      <repo>/crashes)\n"
-"  --bin-dir DIR       where target binaries are (default: <build>/replay/bin)\n"
+"  --bin-dir DIR       where target binaries are (default, per target:\n"
+"                      <build>/replay/bin, else <build>/libfuzzer/bin)\n"
 "  --runs N            reproduce each artifact N times (default %d); flaky =\n"
 "                      not all N runs give the same type and state. An\n"
 "                      artifact whose first run lands exactly in a known,\n"
@@ -149,11 +153,13 @@ struct triage {
   struct cf_paths paths;
   int have_root;
   char out_dir[PATH_MAX];
-  char bin_dir[PATH_MAX];
+  char bin_dir[PATH_MAX]; /* --bin-dir, or "": cf_target_bin per target */
   char work_dir[PATH_MAX];
   unsigned runs, timeout, rss, min_runs, min_secs;
   int minimize;
-  struct tgt *tgts;
+  /* Each target on its own allocation: a cf_target points into itself (its
+   * environment), so the targets must not move when the array grows. */
+  struct tgt **tgts;
   size_t num_tgts;
   struct artifact *arts;
   size_t num_arts;
@@ -190,28 +196,34 @@ static void disp(char *out, size_t out_len, const char *path) {
 /* add_target returns the index of target |name| with binary |bin|. */
 static int add_target(struct triage *tr, const char *name, const char *bin) {
   for (size_t i = 0; i < tr->num_tgts; i++) {
-    if (strcmp(tr->tgts[i].t.name, name) == 0) {
+    if (strcmp(tr->tgts[i]->t.name, name) == 0) {
       return (int)i;
     }
   }
   char abs[PATH_MAX];
-  struct tgt *nv = realloc(tr->tgts, (tr->num_tgts + 1) * sizeof(*nv));
+  struct tgt **nv = realloc(tr->tgts, (tr->num_tgts + 1) * sizeof(*nv));
+  struct tgt *g;
   if (nv == NULL) {
     return -1;
   }
+  tr->tgts = nv;
   /* Absolute, so that report.json's reproduce command works from the root
    * (it is made root-relative when the binary is in the repository). */
   if (realpath(bin, abs) != NULL) {
     bin = abs;
   }
-  tr->tgts = nv;
-  memset(&nv[tr->num_tgts], 0, sizeof(nv[0]));
-  if (!cf_target_init(&nv[tr->num_tgts].t, bin, name, tr->timeout, tr->rss)) {
+  g = calloc(1, sizeof(*g));
+  if (g == NULL) {
+    return -1;
+  }
+  if (!cf_target_init(&g->t, bin, name, tr->timeout, tr->rss)) {
+    free(g);
     return -1;
   }
   if (!tr->sanitizer_symbolize) {
-    cf_target_parent_symbolize(&nv[tr->num_tgts].t);
+    cf_target_parent_symbolize(&g->t);
   }
+  nv[tr->num_tgts] = g;
   return (int)tr->num_tgts++;
 }
 
@@ -230,8 +242,33 @@ static int add_artifact(struct triage *tr, const char *path, int target) {
   return 1;
 }
 
+/* bin_of writes the binary of target |name|: BIN_DIR/|name| with
+ * --bin-dir, else the replay build's or, when there is none, the libFuzzer
+ * build's (cf_target_bin). 0: no repository and no --bin-dir, or too
+ * long. */
+static int bin_of(const struct triage *tr, char *out, size_t out_len,
+                      const char *name) {
+  if (tr->bin_dir[0] != '\0') {
+    return cf_path_join(out, out_len, tr->bin_dir, name);
+  }
+  return tr->have_root && cf_target_bin(out, out_len, &tr->paths, name);
+}
+
+/* bin_places writes where target binaries are looked for, for messages. */
+static void bin_places(const struct triage *tr, char *out, size_t out_len) {
+  char shown[PATH_MAX];
+  if (tr->bin_dir[0] != '\0') {
+    snprintf(out, out_len, "%s", tr->bin_dir);
+  } else if (tr->have_root) {
+    cf_display_path(shown, sizeof(shown), tr->paths.root, tr->paths.build);
+    snprintf(out, out_len, "%s/replay/bin or %s/libfuzzer/bin", shown, shown);
+  } else {
+    snprintf(out, out_len, "(no binary directory)");
+  }
+}
+
 /* infer_target finds the target of |path|: the nearest ancestor directory
- * named like a target whose binary exists in bin_dir. -1: none. */
+ * named like a target whose binary exists (bin_of). -1: none. */
 static int infer_target(struct triage *tr, const char *path) {
   char abs[PATH_MAX], dir[PATH_MAX], bin[PATH_MAX], why[PATH_MAX + 64];
   snprintf(dir, sizeof(dir), "%s", path);
@@ -253,7 +290,7 @@ static int infer_target(struct triage *tr, const char *path) {
     }
     base++;
     if (cf_valid_target_name(base) &&
-        cf_path_join(bin, sizeof(bin), tr->bin_dir, base) &&
+        bin_of(tr, bin, sizeof(bin), base) &&
         cf_target_check(bin, why, sizeof(why))) {
       return add_target(tr, base, bin);
     }
@@ -364,12 +401,14 @@ static int walk(struct triage *tr, const char *dir, int target, int depth) {
     }
     int t = target >= 0 ? target : infer_target(tr, p);
     if (t < 0) {
+      char places[2 * PATH_MAX + 32];
       disp(shown, sizeof(shown), p);
+      bin_places(tr, places, sizeof(places));
       fprintf(stderr,
               "chainfuzz triage: %s: cannot tell which target it is for (no "
               "directory above it is named after a binary in %s); give the "
               "target: chainfuzz triage TARGET %s\n",
-              shown, tr->bin_dir, shown);
+              shown, places, shown);
       tr->env_error = 1;
       continue;
     }
@@ -594,7 +633,7 @@ static struct job *pool_add(struct triage *tr, size_t art, unsigned run) {
 /* job_start starts |j|. Returns 0 on an internal error. */
 static int job_start(struct triage *tr, struct job *j) {
   char input[PATH_MAX];
-  const struct tgt *g = &tr->tgts[tr->arts[j->art].target];
+  const struct tgt *g = tr->tgts[tr->arts[j->art].target];
   if (!input_path(tr, input, sizeof(input), j->art) ||
       !cf_target_run_begin(&j->proc, &g->t, input, &j->r)) {
     j->done = 1;
@@ -613,7 +652,7 @@ static int job_start(struct triage *tr, struct job *j) {
 /* job_finish collects the finished |j|. */
 static void job_finish(struct triage *tr, struct job *j) {
   char input[PATH_MAX];
-  const struct tgt *g = &tr->tgts[tr->arts[j->art].target];
+  const struct tgt *g = tr->tgts[tr->arts[j->art].target];
   j->ok = cf_run_end(j->proc);
   j->proc = NULL;
   j->running = 0;
@@ -628,7 +667,7 @@ static void job_finish(struct triage *tr, struct job *j) {
  * Returns 1 when it may run: readable and not already stored. */
 static int prepare_ahead(struct triage *tr, size_t idx) {
   const struct artifact *a = &tr->arts[idx];
-  const struct tgt *g = &tr->tgts[a->target];
+  const struct tgt *g = tr->tgts[a->target];
   char input[PATH_MAX], sha1[CF_SHA1_HEX_LEN + 1];
   uint8_t *data = NULL;
   size_t len = 0;
@@ -812,7 +851,7 @@ static int get_run(struct triage *tr, size_t art, unsigned run,
  * (interrupt, environment error): then the run stops. */
 static int triage_one(struct triage *tr, size_t idx) {
   struct artifact *a = &tr->arts[idx];
-  struct tgt *g = &tr->tgts[a->target];
+  struct tgt *g = tr->tgts[a->target];
   char shown[PATH_MAX], input[PATH_MAX], sha1[CF_SHA1_HEX_LEN + 1];
   uint8_t *data = NULL, *repro = NULL;
   size_t len = 0, repro_len = 0;
@@ -1076,8 +1115,8 @@ static void write_sarif(struct triage *tr) {
     if (strcmp(b->bucket, CF_NO_REPRO) == 0) {
       continue;
     }
-    if (!cf_path_join(bdir, sizeof(bdir), tr->tgts[tr->touched[i].tgt].store.dir,
-                      b->bucket)) {
+    if (!cf_path_join(bdir, sizeof(bdir),
+                      tr->tgts[tr->touched[i].tgt]->store.dir, b->bucket)) {
       continue;
     }
     rel(tr, brel, sizeof(brel), bdir);
@@ -1129,7 +1168,8 @@ static void triage_free(struct triage *tr) {
   free(tr->prepared);
   cf_symbolizer_stop();
   for (size_t i = 0; i < tr->num_tgts; i++) {
-    cf_store_free(&tr->tgts[i].store);
+    cf_store_free(&tr->tgts[i]->store);
+    free(tr->tgts[i]);
   }
   free(tr->tgts);
   for (size_t i = 0; i < tr->num_arts; i++) {
@@ -1235,8 +1275,6 @@ int cf_cmd_triage(int argc, char **argv) {
   }
   if (bin_dir != NULL) {
     snprintf(tr.bin_dir, sizeof(tr.bin_dir), "%s", bin_dir);
-  } else if (tr.have_root) {
-    snprintf(tr.bin_dir, sizeof(tr.bin_dir), "%s/replay/bin", tr.paths.build);
   }
   snprintf(tr.out_dir, sizeof(tr.out_dir), "%s",
            out != NULL ? out : tr.paths.crashes);
@@ -1247,7 +1285,8 @@ int cf_cmd_triage(int argc, char **argv) {
     base = base != NULL ? base + 1 : target_bin;
     if (!cf_target_check(target_bin, why, sizeof(why))) {
       fprintf(stderr, "chainfuzz triage: target binary %s; build it (for our "
-              "targets: ./build.sh --flavor replay) or fix --target\n", why);
+              "targets: ./build.sh --flavor replay --targets %s) or fix "
+              "--target\n", why, base);
       return CF_EXIT_USAGE;
     }
     if (!cf_valid_target_name(base)) {
@@ -1266,17 +1305,16 @@ int cf_cmd_triage(int argc, char **argv) {
     char bin[PATH_MAX];
     struct stat st;
     int is_path = stat(argv[first], &st) == 0;
-    int have_bin = tr.bin_dir[0] != '\0' &&
-                   cf_path_join(bin, sizeof(bin), tr.bin_dir, argv[first]) &&
+    int have_bin = bin_of(&tr, bin, sizeof(bin), argv[first]) &&
                    access(bin, F_OK) == 0;
     if (have_bin || !is_path) {
       snprintf(why, sizeof(why), "no binary directory");
-      if (tr.bin_dir[0] == '\0' ||
-          !cf_path_join(bin, sizeof(bin), tr.bin_dir, argv[first]) ||
+      if (!bin_of(&tr, bin, sizeof(bin), argv[first]) ||
           !cf_target_check(bin, why, sizeof(why))) {
         fprintf(stderr, "chainfuzz triage: no usable binary for target '%s' "
-                "(%s); build it with ./build.sh --flavor replay, or give a "
-                "binary with --target BIN\n", argv[first], why);
+                "(%s); build it with ./build.sh --flavor replay --targets "
+                "%s, or give a binary with --target BIN\n", argv[first], why,
+                argv[first]);
         triage_free(&tr);
         return CF_EXIT_USAGE;
       }
@@ -1366,7 +1404,7 @@ int cf_cmd_triage(int argc, char **argv) {
     return cf_interrupted ? CF_EXIT_INTERRUPTED : CF_EXIT_USAGE;
   }
   for (size_t i = 0; i < tr.num_tgts; i++) {
-    struct tgt *g = &tr.tgts[i];
+    struct tgt *g = tr.tgts[i];
     if (!cf_store_load(&g->store, tr.out_dir, g->t.name, 1, err,
                        sizeof(err))) {
       fprintf(stderr, "chainfuzz triage: %s\n", err);

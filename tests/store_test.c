@@ -3,8 +3,10 @@
  * ids against independently computed values, report.json written and read
  * back field by field (unknown fields survive), atomic writes that leave
  * no temporary files, joining a bucket counting only new content, repair
- * after an interrupted join, bucket matching, and the SARIF file's
- * required 2.1.0 fields. Works in a fresh temporary directory. TAP. */
+ * after an interrupted join, bucket matching, the SARIF file's required
+ * 2.1.0 fields, and which build's binary cf_target_bin picks (replay, else
+ * libfuzzer, else the replay path). Works in a fresh temporary directory.
+ * TAP. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -558,6 +560,57 @@ static void test_ddmin(void) {
   free(out);
 }
 
+/* touch_file creates |dir|/|name| (and |dir|) holding a few bytes. */
+static int touch_file(const char *dir, const char *name) {
+  char path[PATH_MAX];
+  return cf_mkdir_p(dir) && cf_path_join(path, sizeof(path), dir, name) &&
+         cf_write_file_atomic(path, "#!/bin/sh\n", 10, 0755);
+}
+
+static void test_target_bin(void) {
+  struct cf_paths p;
+  char out[PATH_MAX], replay_dir[PATH_MAX], lf_dir[PATH_MAX];
+  char replay[PATH_MAX], lf[PATH_MAX], other[PATH_MAX], small[16];
+
+  memset(&p, 0, sizeof(p));
+  snprintf(p.root, sizeof(p.root), "%s/tb", g_tmp);
+  snprintf(p.build, sizeof(p.build), "%s/tb/build", g_tmp);
+  snprintf(replay_dir, sizeof(replay_dir), "%s/replay/bin", p.build);
+  snprintf(lf_dir, sizeof(lf_dir), "%s/libfuzzer/bin", p.build);
+  snprintf(replay, sizeof(replay), "%s/hostname", replay_dir);
+  snprintf(lf, sizeof(lf), "%s/hostname", lf_dir);
+
+  tap_ok(cf_target_bin(out, sizeof(out), &p, "hostname") &&
+             strcmp(out, replay) == 0,
+         "cf_target_bin: neither build exists -> the replay path, for the "
+         "\"build it\" message (got %s)", out);
+  tap_ok(touch_file(lf_dir, "hostname") &&
+             cf_target_bin(out, sizeof(out), &p, "hostname") &&
+             strcmp(out, lf) == 0,
+         "cf_target_bin: only the libfuzzer binary exists -> it (got %s)",
+         out);
+  snprintf(other, sizeof(other), "%s/x509_parse", replay_dir);
+  tap_ok(cf_target_bin(out, sizeof(out), &p, "x509_parse") &&
+             strcmp(out, other) == 0,
+         "cf_target_bin: per target: another target with no binary -> its "
+         "replay path (got %s)", out);
+  tap_ok(cf_mkdir_p(replay) && cf_target_bin(out, sizeof(out), &p,
+                                             "hostname") &&
+             strcmp(out, lf) == 0,
+         "cf_target_bin: a directory in replay/bin is not a binary -> still "
+         "the libfuzzer one (got %s)", out);
+  tap_ok(cf_remove_tree(replay) && touch_file(replay_dir, "hostname") &&
+             cf_target_bin(out, sizeof(out), &p, "hostname") &&
+             strcmp(out, replay) == 0,
+         "cf_target_bin: both exist -> the replay binary (got %s)", out);
+  tap_ok(cf_remove_tree(lf) && cf_target_bin(out, sizeof(out), &p,
+                                              "hostname") &&
+             strcmp(out, replay) == 0,
+         "cf_target_bin: only the replay binary exists -> it (got %s)", out);
+  tap_ok(!cf_target_bin(small, sizeof(small), &p, "hostname"),
+         "cf_target_bin returns 0 when the path does not fit");
+}
+
 int main(void) {
   const char *base = getenv("TMPDIR");
   snprintf(g_tmp, sizeof(g_tmp), "%s/store_test-XXXXXX",
@@ -572,6 +625,7 @@ int main(void) {
   test_join();
   test_sarif();
   test_ddmin();
+  test_target_bin();
   cf_remove_tree(g_tmp);
   return tap_done();
 }

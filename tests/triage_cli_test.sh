@@ -18,7 +18,9 @@
 # flaky targets; raw artifacts in OUT/<target>/ absorbed; SIGINT -> 130,
 # consistent, resumable; report.json / SARIF contents; repro; regress
 # (xfail ok, fixed ok, --update, fixed-then-failing not ok, changed not ok,
-# untriaged not ok). Every run is bounded by timeout(1). Output: TAP.
+# untriaged not ok); where binaries come from without --bin-dir (the replay
+# build, else the libfuzzer build, per target; repro builds only the
+# missing target). Every run is bounded by timeout(1). Output: TAP.
 #
 # Environment: CHAINFUZZ_CLI (the binary to test; default
 # $CHAINFUZZ_BUILD_DIR/replay/bin/chainfuzz), CC (default clang).
@@ -655,5 +657,84 @@ t_regress_nobin() {
   rc_is 1 && grep -q "^not ok .*no target binary" "$OUT"
 }
 check "regress without the target's binary: not ok, says how to build" t_regress_nobin
+
+# ------------------------------------- which build: replay, else libfuzzer --
+
+# A fake repository: build.sh records its arguments and "builds" the replay
+# binary of the target it is given; build/libfuzzer/bin/toy is a real
+# libFuzzer binary (the toy linked with -fsanitize=fuzzer; the replay toy
+# when this clang has no libFuzzer).
+R=$tmp/root
+mkdir -p "$R/build/libfuzzer/bin" "$R/build/replay/bin"
+cat >"$R/build.sh" <<EOF
+#!/bin/sh
+echo "\$*" >>"$R/build-args"
+[ "\$3" = --targets ] && cp "$tmp/bin/toy" "$R/build/replay/bin/\$4"
+exit 0
+EOF
+chmod +x "$R/build.sh"
+if ! $CC -g -O1 $SAN -fsanitize=fuzzer -w "$tmp/toy.c" -o "$R/build/libfuzzer/bin/toy" 2>/dev/null; then
+  cp "$tmp/bin/toy" "$R/build/libfuzzer/bin/toy"
+fi
+cp "$tmp/bin/toy" "$R/build/replay/bin/toy2"
+IN_ROOT=(env CHAINFUZZ_ROOT="$R" CHAINFUZZ_BUILD_DIR="$R/build")
+CL=$tmp/c-flavors
+t_triage_lf() {
+  run 120 "${IN_ROOT[@]}" "$CLI" triage --out "$CL" --no-minimize toy in/b1
+  rc_is 1 && err_has "$R/build/libfuzzer/bin/toy" || return 1
+  local b
+  b=$(bucket_of "$CL" toy Heap-use-after-free) || { why="no Heap-use-after-free bucket"; return 1; }
+  # Root-relative, as the binary lies in the (fake) repository.
+  is "$(jget "$b/report.json" 'j["reproduce"]["argv"][0]')" build/libfuzzer/bin/toy "reproduce.argv[0]"
+}
+check "triage TARGET with no replay build runs build/libfuzzer/bin/TARGET" t_triage_lf
+t_triage_lf_infer() {
+  mkdir -p "$CL/toy2"
+  printf 'BGA-raw-for-libfuzzer' >"$CL/toy/crash-lf-raw"
+  printf 'BGA-raw-for-toy2' >"$CL/toy2/crash-replay-raw"
+  run 120 "${IN_ROOT[@]}" "$CLI" triage --out "$CL" --no-minimize "$CL"
+  rc_is 1 && err_has "toy: $R/build/libfuzzer/bin/toy" && err_has "toy2: $R/build/replay/bin/toy2" || return 1
+  [[ ! -e $CL/toy/crash-lf-raw && ! -e $CL/toy2/crash-replay-raw ]] &&
+    bucket_of "$CL" toy Heap-buffer-overflow >/dev/null &&
+    bucket_of "$CL" toy2 Heap-buffer-overflow >/dev/null ||
+    { why="the raw artifacts were not both triaged"; return 1; }
+}
+check "triage infers each artifact's target; binaries per target (libfuzzer for one, replay for the other)" t_triage_lf_infer
+t_regress_lf() {
+  run 120 "${IN_ROOT[@]}" "$CLI" regress --dir "$CL" toy
+  rc_is 0 && grep -qF "(binaries: $R/build/libfuzzer/bin)" "$OUT" &&
+    is "$(grep -c '^ok .*open, still failing (expected)' "$OUT")" 2 "buckets still failing" ||
+    { why="${why:-$(head -n 3 "$OUT")}"; return 1; }
+}
+check "regress with only libfuzzer binaries replays with them and says so" t_regress_lf
+t_regress_per_target() {
+  run 120 "$CLI" triage --target "$R/build/replay/bin/toy2" --out "$CL" --no-minimize in/b1
+  rc_is 1 || return 1
+  run 120 "${IN_ROOT[@]}" "$CLI" regress --dir "$CL"
+  rc_is 0 && grep -qF "(binaries: per target" "$OUT" &&
+    grep -qxF "# toy: $R/build/libfuzzer/bin/toy" "$OUT" &&
+    grep -qxF "# toy2: $R/build/replay/bin/toy2" "$OUT" ||
+    { why="${why:-$(grep '^#' "$OUT" | head -n 4)}"; return 1; }
+}
+check "regress with the replay binary of one target and the libfuzzer one of another: per target" t_regress_per_target
+t_regress_bin_dir_wins() {
+  run 120 "${IN_ROOT[@]}" "$CLI" regress --dir "$CL" --bin-dir "$tmp/bin" toy
+  rc_is 0 && grep -qF "(binaries: $tmp/bin)" "$OUT"
+}
+check "regress --bin-dir still wins over the build's binaries" t_regress_bin_dir_wins
+t_repro_lf() {
+  rm -f "$R/build-args"
+  run 60 "${IN_ROOT[@]}" "$CLI" repro --dir "$CL" toy in/a1
+  rc_is 1 && out_has "repro: $R/build/libfuzzer/bin/toy " && out_has "heap-buffer-overflow" &&
+    [[ ! -e $R/build-args ]] || { why="${why:-it ran build.sh: $(cat "$R/build-args")}"; return 1; }
+}
+check "repro TARGET with only the libfuzzer binary runs it and builds nothing" t_repro_lf
+t_repro_builds_one() {
+  rm -f "$R/build-args"
+  run 60 "${IN_ROOT[@]}" "$CLI" repro --dir "$CL" toy3 in/a1
+  rc_is 1 && is "$(cat "$R/build-args" 2>/dev/null)" "--flavor replay --targets toy3" "build.sh arguments" &&
+    out_has "repro: $R/build/replay/bin/toy3 "
+}
+check "repro TARGET with neither binary builds only that target's replay flavor, then runs it" t_repro_builds_one
 
 finish
