@@ -210,10 +210,11 @@ print-canary-info:
 	@printf '%s\n' $(CANARY_INFO)
 # print-target-libs SELECT="t1 t2": "TARGET LIBRARY..." per target. Two
 # names stand for tools: "chainfuzz" (the CLI) and "tools" (every tool and
-# unit test); both link every library (conform runs every validator).
+# unit test; hsrecord-fuzzer-mode adds the fuzzer-mode libssl); both link
+# every library (conform runs every validator).
 TOOL_WORDS := tools chainfuzz
 print-target-libs:
-	@printf '%s\n' $(foreach t,$(SELECT),"$(t) $(if $(filter $(TOOL_WORDS),$(t)),$(ALL_LIBS),$(call libs_of,$(t)))")
+	@printf '%s\n' $(foreach t,$(SELECT),"$(t) $(if $(filter $(TOOL_WORDS),$(t)),$(ALL_LIBS) $(if $(filter tools,$(t)),boringssl-fuzzer),$(call libs_of,$(t)))")
 
 # selected: only the targets in SELECT (and the tools it names);
 # build.sh --targets.
