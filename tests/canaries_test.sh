@@ -87,11 +87,13 @@ while read -r t tpl seeds; do
   rc=$?
   took=$(( $(date +%s) - start ))
   line=$(grep -m1 '^==chainfuzz== FINDING' "$tmp/$t/log")
-  # The run that caught it: libFuzzer's last "#N" status line before it.
+  # When it was caught: in the seed pass (no "#N" status line before the
+  # finding), else after libFuzzer's last "#N" line.
   at=$(sed -n '/^==chainfuzz== FINDING/q; s/^#\([0-9][0-9]*\).*/\1/p' "$tmp/$t/log" | tail -n 1)
+  at=${at:+after run $at of $RUNS}
   want="kind=$kind validator=[a-z_]*$canary oracle=$oracle reason=($reason) "
   if [[ $rc != 0 ]] && grep -qE -- "$want" <<<"$line"; then
-    ok 0 "$t: caught by run ~${at:-?} of $RUNS, ${took}s ($line)"
+    ok 0 "$t: caught ${at:-in the seed pass}, ${took}s ($line)"
   else
     [[ -n $line ]] || line="no finding (exit $rc)"
     tail -n 15 "$tmp/$t/log" | sed 's/^/# /'
