@@ -10,8 +10,8 @@
 #   3. `chainfuzz regress` over crashes/: one test per bucket (an open bucket
 #      that still fails is expected; one marked fixed that fails again, or a
 #      raw untriaged artifact, is a failure).
-# Closing line: "N passed, N failed". Exit 1 if anything failed. Every
-# test prints its seconds; the table is written to build/test-logs/times.tsv
+# Closing line: "N passed, N failed". Exit 1 if anything failed. Tests run
+# CHAINFUZZ_TEST_JOBS at a time (default: cores); each prints its seconds; the table is written to build/test-logs/times.tsv
 # (BENCHMARKS.md keeps the figures).
 #
 # Tiers: `make test` (CHAINFUZZ_TEST_TIER=fast, the default) is what CI
@@ -57,19 +57,15 @@ fail() {
   [[ -n ${2:-} && -f $2 ]] && tail -n 30 "$2" | sed 's/^/     | /'
 }
 
-# run_tap NAME LOG CMD...: runs a TAP-printing test program and counts each
-# "ok" / "not ok" line; a program that exits non-zero without a "not ok", or
-# prints no result at all, counts as one failure.
-# times.tsv: "SECONDS NAME" per test, in the order run.
+# times.tsv: "SECONDS NAME" per test.
 TIMES=$LOGS/times.tsv
 took() { printf '%s\t%s\n' "$1" "$2" >>"$TIMES"; }
 
-run_tap() {
-  local name=$1 log=$2; shift 2
-  local t0=$SECONDS
-  timeout -k 10 "$TIMEOUT" "$@" >"$log" 2>&1
-  local rc=$? oks nots skips secs=$((SECONDS - t0))
-  took "$secs" "$name"
+# tap_result NAME LOG RC SECS: counts each "ok" / "not ok" line of a
+# TAP-printing test's log; a program that exits non-zero without a "not
+# ok", or prints no result at all, counts as one failure.
+tap_result() {
+  local name=$1 log=$2 rc=$3 secs=$4 oks nots skips
   oks=$(grep -E '^ok [0-9]+' "$log" | grep -cv '# SKIP')
   skips=$(grep -E '^ok [0-9]+' "$log" | grep -c '# SKIP')
   nots=$(grep -cE '^not ok [0-9]+' "$log")
@@ -88,6 +84,68 @@ run_tap() {
   fi
 }
 
+# replay_result NAME LOG RC SECS: a corpus replay passes when the replay
+# driver exits 0 (no crash, finding, leak, UBSan report or timeout).
+replay_result() {
+  local name=$1 log=$2 rc=$3 secs=$4
+  if [[ $rc == 0 ]]; then
+    pass "$name: $(grep -E '^replay: ' "$log" | tail -n 1) (${secs}s)"
+  else
+    fail "$name (exit $rc, ${secs}s)" "$log"
+  fi
+}
+
+# The job pool: tests are independent (each has its own temporary
+# directories; the only build a test starts, canaries_test's, has its own
+# flavor directory), so they run CHAINFUZZ_TEST_JOBS at a time (default:
+# the number of cores); results are printed in the order queued.
+# queue KIND NAME LOG TIMEOUT CMD...: KIND is tap or replay.
+TEST_JOBS=${CHAINFUZZ_TEST_JOBS:-$(nproc 2>/dev/null || echo 2)}
+[[ $TEST_JOBS =~ ^[1-9][0-9]*$ ]] ||
+  { echo "tests/run.sh: CHAINFUZZ_TEST_JOBS must be a positive number, not '$TEST_JOBS'" >&2; exit 2; }
+J_KIND=() J_NAME=() J_LOG=() J_TIMEOUT=() J_CMD=()
+queue() {
+  J_KIND+=("$1") J_NAME+=("$2") J_LOG+=("$3") J_TIMEOUT+=("$4")
+  shift 4
+  J_CMD+=("$(printf '%q ' "$@")")
+}
+# start_job I: runs job I in the background; LOG.rc gets "EXIT SECONDS".
+start_job() {
+  local i=$1 log=${J_LOG[$1]}
+  rm -f "$log.rc"
+  (
+    t0=$SECONDS
+    eval "timeout -k 10 ${J_TIMEOUT[i]} ${J_CMD[i]}" >"$log" 2>&1
+    rc=$?
+    printf '%s %s\n' "$rc" "$((SECONDS - t0))" >"$log.rc.tmp" && mv -f "$log.rc.tmp" "$log.rc"
+  ) &
+  J_PIDS+=($!)
+}
+# run_queue: runs every queued job, at most TEST_JOBS at once, and reports
+# each, in queue order, as soon as it and those before it are done.
+run_queue() {
+  local next=0 report=0 n=${#J_NAME[@]} rc secs done_pid
+  J_PIDS=()
+  while (( report < n )); do
+    while (( ${#J_PIDS[@]} < TEST_JOBS && next < n )); do start_job "$next"; next=$((next + 1)); done
+    while (( report < next )) && [[ -f ${J_LOG[report]}.rc ]]; do
+      read -r rc secs <"${J_LOG[report]}.rc"
+      took "$secs" "${J_NAME[report]}"
+      "${J_KIND[report]}_result" "${J_NAME[report]}" "${J_LOG[report]}" "$rc" "$secs"
+      report=$((report + 1))
+    done
+    (( report >= n )) && break
+    if (( ${#J_PIDS[@]} > 0 )); then
+      done_pid=""
+      wait -n -p done_pid "${J_PIDS[@]}"
+      mapfile -t J_PIDS < <(for p in "${J_PIDS[@]}"; do [[ $p != "$done_pid" ]] && kill -0 "$p" 2>/dev/null && echo "$p"; done)
+    elif [[ ! -f ${J_LOG[report]}.rc ]]; then
+      # Its process is gone without a result (killed from outside).
+      printf '125 0\n' >"${J_LOG[report]}.rc"
+    fi
+  done
+}
+
 mkdir -p "$LOGS"
 : >"$TIMES"
 echo "== build (replay flavor; tier: $TIER)"
@@ -102,11 +160,8 @@ TARGET_LIST=$(cat "$REPLAY/targets.txt")
 
 INNER_SKIP="canaries_test conform_test certgen_cli_test triage_cli_test planted_buckets_test seeds_committed_test docs_figures_test"
 
-echo "== unit tests"
-for t in "$REPLAY"/tests/*; do
-  [[ -x $t ]] || continue
-  run_tap "$(basename "$t")" "$LOGS/$(basename "$t").log" "$t"
-done
+# Script tests first (the longest), then the corpus replays, then the unit
+# test binaries (short: they fill the last slots).
 for t in "$ROOT"/tests/*_test.sh; do
   [[ -f $t ]] || continue
   base=$(basename "$t" .sh)
@@ -128,31 +183,24 @@ for t in "$ROOT"/tests/*_test.sh; do
   fi
   # An end-to-end test builds, fuzzes and runs an inner make test: it gets
   # its own, longer limit.
-  saved_timeout=$TIMEOUT
-  [[ $base == e2e_* ]] && TIMEOUT=${CHAINFUZZ_E2E_TIMEOUT:-5400}
-  run_tap "$base" "$LOGS/$base.log" env CHAINFUZZ_BUILD_DIR="$BUILD" bash "$t"
-  TIMEOUT=$saved_timeout
+  limit=$TIMEOUT
+  [[ $base == e2e_* ]] && limit=${CHAINFUZZ_E2E_TIMEOUT:-5400}
+  queue tap "$base" "$LOGS/$base.log" "$limit" env CHAINFUZZ_BUILD_DIR="$BUILD" bash "$t"
 done
 
-echo "== replay corpus/"
-# templates.txt: "TARGET TEMPLATE SEEDS"; per-validator targets share the
-# seeds of their template (corpus/chain_verify, corpus/chain_oracle).
+# Corpus replays: templates.txt has "TARGET TEMPLATE SEEDS"; per-validator
+# targets share the seeds of their template (corpus/chain_verify,
+# corpus/chain_oracle).
 declare -A SEEDS
 while read -r t tpl seeds; do SEEDS[$t]=$seeds; done <"$REPLAY/templates.txt"
 for t in $TARGET_LIST; do
-  log=$LOGS/corpus-$t.log
   seeds=${SEEDS[$t]:-$t}
   if [[ ! -d corpus/$seeds ]]; then
     fail "corpus/$seeds: missing (every target needs seeds; $t reads them)"
     continue
   fi
-  t0=$SECONDS
-  if timeout -k 10 "$TIMEOUT" "$REPLAY/bin/$t" -timeout=25 "corpus/$seeds" >"$log" 2>&1; then
-    pass "corpus/$seeds through $t: $(grep -E '^replay: ' "$log" | tail -n 1) ($((SECONDS - t0))s)"
-  else
-    fail "corpus/$seeds through $t ($((SECONDS - t0))s)" "$log"
-  fi
-  took $((SECONDS - t0)) "corpus $t"
+  queue replay "corpus/$seeds through $t" "$LOGS/corpus-$t.log" "$TIMEOUT" \
+    "$REPLAY/bin/$t" -timeout=25 "corpus/$seeds"
 done
 for d in corpus/*/; do
   d=$(basename "$d")
@@ -161,13 +209,23 @@ for d in corpus/*/; do
   (( used )) || fail "corpus/$d: no target reads it (targets/$d.c, or a template's seeds)"
 done
 
+for t in "$REPLAY"/tests/*; do
+  [[ -x $t ]] || continue
+  queue tap "$(basename "$t")" "$LOGS/$(basename "$t").log" "$TIMEOUT" "$t"
+done
+
+echo "== tests, $TEST_JOBS at a time: script tests, corpus/ replays, unit tests"
+run_queue
+
 echo "== regress crashes/ (chainfuzz regress)"
 # One TAP line per bucket: an open bucket still failing is expected (xfail,
 # ok); a bucket marked fixed that fails again, a changed crash, or a raw
 # untriaged artifact is "not ok".
 if [[ -d $CRASHES ]]; then
-  run_tap "chainfuzz regress" "$LOGS/regress.log" \
+  J_KIND=() J_NAME=() J_LOG=() J_TIMEOUT=() J_CMD=()
+  queue tap "chainfuzz regress" "$LOGS/regress.log" "$TIMEOUT" \
     env CHAINFUZZ_BUILD_DIR="$BUILD" "$REPLAY/bin/chainfuzz" regress --dir "$CRASHES"
+  run_queue
   # Every bucket's status is worth seeing, not only the failures.
   grep -E '^(ok|not ok) [0-9]+' "$LOGS/regress.log" | sed 's/^/  regress: /'
 fi
