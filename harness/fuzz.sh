@@ -150,7 +150,9 @@ run_libfuzzer() {
   [[ -d $ROOT/corpus/${SEEDS[$t]} ]] && seeds=("$ROOT/corpus/${SEEDS[$t]}")
   # libFuzzer's own -max_total_time is the hang backstop (seed pass +
   # budget + margin); the budget itself starts at INITED and ends with
-  # SIGINT, on which libFuzzer prints its final stats and exits.
+  # SIGUSR1, libFuzzer's graceful exit: it finishes the current input,
+  # prints its final stats and exits 0. (SIGINT exits from the signal
+  # handler, which can deadlock on a lock the interrupted code holds.)
   "$BIN/$t" "${args[@]}" -max_total_time=$((FUZZ_SEED_SECONDS + FUZZ_SECONDS + 60)) \
     "$dir/corpus" "${seeds[@]}" >"$dir/log" 2>&1 &
   local pid=$! t0 t_init="" seed_s="-" stopped=0
@@ -161,22 +163,25 @@ run_libfuzzer() {
       say "$t: seed pass done in ${seed_s}s; fuzzing ${FUZZ_SECONDS}s"
     fi
     if [[ -n $t_init ]] && (( $(date +%s) - t_init >= FUZZ_SECONDS )); then
-      kill -INT "$pid" 2>/dev/null; stopped=1; break
+      kill -USR1 "$pid" 2>/dev/null; stopped=1; break
     fi
     if [[ -z $t_init ]] && (( $(date +%s) - t0 >= FUZZ_SEED_SECONDS )); then
       say "$t: seed pass still running after ${FUZZ_SEED_SECONDS}s (FUZZ_SEED_SECONDS); stopping it"
-      kill -INT "$pid" 2>/dev/null; stopped=1; break
+      kill -USR1 "$pid" 2>/dev/null; stopped=1; break
     fi
     sleep 1
   done
-  # After SIGINT libFuzzer finishes the current input, prints its stats and
-  # exits (72); a process that does not is killed after 60 s.
+  # A process that has not exited 60 s after SIGUSR1 (an input that hangs
+  # until -timeout) is killed; its figures come from its last status line.
   local waited=0
   while (( stopped )) && kill -0 "$pid" 2>/dev/null && (( waited < 60 )); do sleep 1; waited=$((waited + 1)); done
-  kill -KILL "$pid" 2>/dev/null
-  wait "$pid"
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -KILL "$pid" 2>/dev/null
+    echo "make fuzz: killed: no exit 60 s after SIGUSR1" >>"$dir/log"
+  fi
+  wait "$pid" 2>/dev/null
   local rc=$?
-  (( stopped )) && [[ $rc == 72 ]] && rc=0
+  (( stopped )) && [[ $rc == 137 ]] && rc=0
   local t_end fuzz_s
   t_end=$(date +%s)
   fuzz_s=$(( t_end - ${t_init:-$t_end} ))
@@ -330,7 +335,11 @@ CHAINFUZZ_BUILD_DIR=$BUILD CHAINFUZZ_CRASHES_DIR=$CRASHES \
   "$BUILD/replay/bin/chainfuzz" triage "${bin_dir[@]}" --out "$CRASHES" "${triage_dirs[@]}" 2>&1 |
   tee "$STATE/triage.log"
 trc=${PIPESTATUS[0]}
-[[ $trc == 2 || $trc == 130 ]] && exit "$trc"
+[[ $trc == 130 ]] && exit 130
+if [[ $trc != 0 && $trc != 1 ]]; then
+  say "chainfuzz triage failed (exit $trc; output above, also in $STATE/triage.log); the artifacts stay in $CRASHES/<target>/"
+  exit 2
+fi
 # What to do next: the new buckets, each with the command that reproduces it.
 mapfile -t newb < <(sed -nE 's/.*-> new bucket ([A-Za-z0-9_-]+\/[0-9a-f]+).*/\1/p' "$STATE/triage.log" | sort -u)
 printf '\nnext:\n'

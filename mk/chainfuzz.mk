@@ -222,6 +222,9 @@ SELECTED_BINS := $(addprefix $(OUT)/bin/,$(filter-out $(TOOL_WORDS),$(SELECT)))
 ifneq ($(filter tools,$(SELECT)),)
 SELECTED_BINS += $(filter-out $(addprefix $(OUT)/bin/,$(ALL_TARGETS)),$(BINS)) $(TESTBINS)
 endif
+ifneq ($(filter chainfuzz,$(SELECT)),)
+SELECTED_BINS += $(OUT)/bin/chainfuzz
+endif
 ifeq ($(ENGINE),afl)
 ifneq ($(HOST_BSSL_LIB),)
 SELECTED_BINS += $(if $(filter chain_% handshake_live_%,$(SELECT)),$(MUTATOR_SO))
