@@ -321,7 +321,9 @@ t_timeout() {
   run "$SAMPLE" -timeout=1 "$C/hang"
   end=$(date +%s)
   expect_rc 70 && expect_line "==replay== TIMEOUT: $C/hang took more than 1 seconds" || return 1
-  ((end - start <= 10)) || { why="took $((end - start)) s"; return 1; }
+  # Exit 70 already says the timeout fired; the bound is a generous hang
+  # check (a loaded machine must not fail it).
+  ((end - start <= 60)) || { why="took $((end - start)) s"; return 1; }
 }
 check "-timeout=1 on a hang exits 70 with the TIMEOUT line" t_timeout
 
