@@ -14,8 +14,9 @@
 #   MBEDTLS_DEFS  the options mbedTLS was built with (build.sh); every file
 #             of ours is compiled with them so mbedTLS structs match
 #
-# Everything that links libchainfuzz (validators are in it) links both
-# libraries after it: $(LIBS_UNDER_TEST). mbedTLS's symbols are all
+# Targets link libchainfuzz and the libraries under test they need
+# (libs_of, below); tools and unit tests link all of them,
+# $(LIBS_UNDER_TEST), every archive in one --start-group. mbedTLS's symbols are all
 # mbedtls_/psa_-prefixed, so it cannot clash with BoringSSL's. wolfSSL is
 # built without its OpenSSL compatibility layer: no symbol of libwolfssl.a
 # is defined in BoringSSL or mbedTLS (checked with nm, 2026-11-27).
