@@ -1440,7 +1440,14 @@ static int nc_value(struct mctx *m, CBB *out, const CBS *old) {
     v = *old;
     if (CBS_get_asn1(&v, &seq, CBS_ASN1_SEQUENCE)) {
       for (unsigned which = 0; which < 2; which++) {
-        if (CBS_get_optional_asn1(&seq, &sub, NULL, TAG_EXPLICIT(which))) {
+        /* Absent is success (1) and leaves |sub| untouched: only a present
+         * element may be walked (issue 18). A malformed one ends the scan. */
+        int present = 0;
+        if (!CBS_get_optional_asn1(&seq, &sub, &present,
+                                   TAG_EXPLICIT(which))) {
+          break;
+        }
+        if (present) {
           CBS one;
           while (n[which] < 16 &&
                  CBS_get_asn1_element(&sub, &one, CBS_ASN1_SEQUENCE)) {

@@ -3,7 +3,9 @@
  * from the repository root): outputs parse, every kind happens, re-signed
  * certificates are honest (cf_sign_tbs with the issuer's pool key gives
  * their signature) and parse with BoringSSL, same input and seed give the
- * same output, outputs fit max_size, and garbage does not crash it. */
+ * same output, outputs fit max_size, and garbage does not crash it; and
+ * the nameConstraints edit on values without permittedSubtrees, without
+ * excludedSubtrees or with both (issue 18). */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +21,7 @@
 #include "case_mutator.h"
 #include "chainfuzz/case.h"
 #include "keypool.h"
+#include "recipe.h"
 
 #define MAX_SEEDS 120     /* seed files used (sorted by name) */
 #define SEEDS_PER_FILE 16 /* mutation seeds per file */
@@ -158,6 +161,174 @@ static int issuer_key(const struct cf_pool *pool, const struct cf_case *c,
   return seen ? -1 : -2;
 }
 
+/* --- nameConstraints without permittedSubtrees (issue 18) -----------------
+ *
+ * Through the public API: the recipes below give the anchor nameConstraints
+ * values without permittedSubtrees, without excludedSubtrees, or both; every
+ * NAME_CONSTRAINTS mutation of the anchor must keep the subtrees it had (one
+ * dropped at most) and add one at most. The bug itself (an absent [0]
+ * walked as an uninitialised CBS) shows here only by chance, through what
+ * earlier frames left on the stack; case_mutator_internal_test calls
+ * nc_value on a painted stack, where it shows every time. */
+
+/* nc_subtrees finds the nameConstraints of DER certificate |der| and lists
+ * its GeneralSubtrees (whole elements) in |trees[which]|; 1 if the value is
+ * a well-formed NameConstraints, 0 if not or if it has none. */
+static int nc_subtrees(CBS trees[2][16], size_t n[2], const uint8_t *der,
+                       size_t len) {
+  static const uint8_t kNcOid[] = {0x55, 0x1d, 0x1e};
+  CBS in, cert, tbs, exts, seq;
+  n[0] = n[1] = 0;
+  CBS_init(&in, der, len);
+  if (!CBS_get_asn1(&in, &cert, CBS_ASN1_SEQUENCE) ||
+      !CBS_get_asn1(&cert, &tbs, CBS_ASN1_SEQUENCE)) {
+    return 0;
+  }
+  while (CBS_len(&tbs) > 0) {
+    CBS elem;
+    unsigned tag;
+    if (!CBS_get_any_asn1(&tbs, &elem, &tag)) {
+      return 0;
+    }
+    if (tag != (CBS_ASN1_CONTEXT_SPECIFIC | CBS_ASN1_CONSTRUCTED | 3) ||
+        !CBS_get_asn1(&elem, &exts, CBS_ASN1_SEQUENCE)) {
+      continue;
+    }
+    while (CBS_len(&exts) > 0) {
+      CBS ext, oid, value;
+      int critical;
+      if (!CBS_get_asn1(&exts, &ext, CBS_ASN1_SEQUENCE) ||
+          !CBS_get_asn1(&ext, &oid, CBS_ASN1_OBJECT)) {
+        return 0;
+      }
+      if (!CBS_mem_equal(&oid, kNcOid, sizeof(kNcOid))) {
+        continue;
+      }
+      if ((CBS_peek_asn1_tag(&ext, CBS_ASN1_BOOLEAN) &&
+           !CBS_get_asn1_bool(&ext, &critical)) ||
+          !CBS_get_asn1(&ext, &value, CBS_ASN1_OCTETSTRING) ||
+          !CBS_get_asn1(&value, &seq, CBS_ASN1_SEQUENCE) ||
+          CBS_len(&value) != 0) {
+        return 0;
+      }
+      for (unsigned which = 0; which < 2; which++) {
+        CBS sub;
+        int present = 0;
+        if (!CBS_get_optional_asn1(
+                &seq, &sub, &present,
+                CBS_ASN1_CONTEXT_SPECIFIC | CBS_ASN1_CONSTRUCTED | which)) {
+          return 0;
+        }
+        while (present && CBS_len(&sub) > 0) {
+          if (n[which] == 16 ||
+              !CBS_get_asn1_element(&sub, &trees[which][n[which]++],
+                                    CBS_ASN1_SEQUENCE)) {
+            return 0;
+          }
+        }
+      }
+      return CBS_len(&seq) == 0;
+    }
+  }
+  return 0;
+}
+
+static void test_nc_absent_subtrees(const struct cf_pool *pool) {
+  static const struct {
+    const char *name, *nc_lines;
+  } kCases[] = {
+      {"excluded only", "  exclude dns:bar.example.com ip:192.0.2.0/24\n"},
+      {"permitted only", "  permit dns:example.com\n"},
+      {"both", "  permit dns:example.com\n  exclude dns:bar.example.com\n"},
+  };
+  uint8_t *buf = malloc(1 << 16);
+  for (size_t k = 0; k < sizeof(kCases) / sizeof(kCases[0]); k++) {
+    char text[1024];
+    struct cf_recipe *r = malloc(sizeof(*r));
+    struct cf_recipe_error rerr;
+    struct cf_built built;
+    char err[256];
+    uint8_t *der = NULL;
+    size_t der_len = 0;
+    struct cf_case in;
+    memset(&built, 0, sizeof(built));
+    snprintf(text, sizeof(text),
+             "recipe 1\nid test::nc\nexpect either\n"
+             "cert root root\n  key root-p256\n%s"
+             "cert leaf leaf\n  key leaf-p256\n  issuer root\n"
+             "  san dns:foo.example.com\n"
+             "device\n  anchors root\n  chain leaf\n"
+             "  dns foo.example.com\n",
+             kCases[k].nc_lines);
+    int built_ok = r != NULL &&
+                   cf_recipe_parse(r, &rerr, text, strlen(text), "nc") &&
+                   cf_build_certs(&built, r, pool, err, sizeof(err)) &&
+                   cf_build_case(&der, &der_len, r, &built) &&
+                   cf_case_parse(&in, NULL, der, der_len) == CF_CASE_OK;
+    CBS in_trees[2][16];
+    size_t in_n[2];
+    built_ok = built_ok && in.num_anchors == 1 &&
+               nc_subtrees(in_trees, in_n, in.anchors[0].data,
+                           in.anchors[0].len);
+    tap_ok(built_ok && (in_n[0] > 0) == (k != 0) &&
+               (in_n[1] > 0) == (k != 1),
+           "nameConstraints %s: the anchor has %zu permitted and %zu "
+           "excluded subtrees",
+           kCases[k].name, built_ok ? in_n[0] : 0, built_ok ? in_n[1] : 0);
+    size_t hits = 0, good = 0;
+    for (unsigned seed = 0; built_ok && seed < 3000 && hits < 40; seed++) {
+      struct cf_mutation m;
+      struct cf_case out;
+      memcpy(buf, der, der_len);
+      size_t len = cf_case_mutate_ex(&m, buf, der_len, 1 << 16, seed, pool,
+                                     NULL);
+      if (m.kind != CF_MUT_NAME_CONSTRAINTS || !m.resigned ||
+          m.role != CF_MUT_ROLE_ANCHOR) {
+        continue;
+      }
+      hits++;
+      CBS out_trees[2][16];
+      size_t out_n[2], added = 0, dropped = 0;
+      if (cf_case_parse(&out, NULL, buf, len) != CF_CASE_OK ||
+          out.num_anchors != 1 ||
+          !nc_subtrees(out_trees, out_n, out.anchors[0].data,
+                       out.anchors[0].len)) {
+        printf("# seed %u: no well-formed nameConstraints in the output\n",
+               seed);
+        continue;
+      }
+      /* Each list: the input's, in order, one dropped at most, then one
+       * new subtree at most. */
+      for (unsigned w = 0; w < 2; w++) {
+        size_t i = 0, j = 0;
+        while (i < in_n[w] && j < out_n[w]) {
+          if (cbs_eq(&in_trees[w][i], &out_trees[w][j])) {
+            i++, j++;
+          } else {
+            i++, dropped++;
+          }
+        }
+        dropped += in_n[w] - i;
+        added += out_n[w] - j;
+      }
+      if (added <= 1 && dropped <= 1) {
+        good++;
+      } else {
+        printf("# seed %u: %zu subtrees added, %zu dropped\n", seed, added,
+               dropped);
+      }
+    }
+    tap_ok(hits >= 10 && good == hits,
+           "nameConstraints %s: %zu of %zu edits of the anchor's keep its "
+           "subtrees and add or drop one at most",
+           kCases[k].name, good, hits);
+    free(der);
+    cf_built_free(&built);
+    free(r);
+  }
+  free(buf);
+}
+
 int main(int argc, char **argv) {
   static struct input seeds[MAX_SEEDS];
   const char *dir = argc > 1 ? argv[1] : "corpus/chain_verify";
@@ -173,6 +344,7 @@ int main(int argc, char **argv) {
   clock_t t0;
 
   tap_ok(nseeds >= 20, "loaded %zu seed cases from %s", nseeds, dir);
+  test_nc_absent_subtrees(pool);
 
   t0 = clock();
   for (size_t s = 0; s < nseeds; s++) {

@@ -425,6 +425,9 @@ $(OUT)/tests/%: $(OUT)/obj/tests/%.o $(LIBHARNESS) $(LIBHS) $(LIBCERTGEN) $(LIBC
 $(OUT)/tests/%: $(OUT)/obj/certgen/%.o $(LIBCERTGEN) $(LIBCF) $(LIBS_UNDER_TEST)
 	@mkdir -p $(@D)
 	@$(call link,$^)
+# case_mutator_internal_test.c includes case_mutator.c (it calls the static
+# helpers): its object is rebuilt when case_mutator.c changes.
+$(OUT)/obj/certgen/case_mutator_internal_test.o: certgen/case_mutator.c
 
 .PHONY: all print-targets print-target-info print-canary-info
 .DELETE_ON_ERROR:
