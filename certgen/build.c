@@ -7,11 +7,9 @@
  * identifier, generator) comes from the recipe and the key pool, never from
  * the other's built DER, so issuer cycles (A signs B signs A) build too.
  *
- * Signatures are deterministic (build.h): RSA PKCS#1 and Ed25519 by design;
- * ECDSA (honest and CVE-2020-0601) with a nonce derived from a hash of the
- * key and the digest (ecdsa_sign_det); the e=3 forgery from hashes of its
- * input; only RSA-PSS draws from BoringSSL's RAND, deterministic in every
- * chainfuzz build, on a fresh thread after RAND_reset_for_fuzzing(). */
+ * Signatures are deterministic and independent of the linked BoringSSL
+ * (sign.h: no RAND anywhere); the e=3 forgery comes from hashes of its
+ * input. */
 #include "build.h"
 
 #include <openssl/bn.h>
@@ -27,18 +25,13 @@
 #include <openssl/rand.h>
 #include <openssl/rsa.h>
 #include <openssl/sha.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "chainfuzz/case.h"
-
-#if !defined(BORINGSSL_UNSAFE_DETERMINISTIC_MODE)
-/* See certgen.c: present only in BoringSSL's deterministic mode. */
-void RAND_reset_for_fuzzing(void);
-#endif
+#include "sign.h"
 
 /* kPadOid is the private extension `pad` writes (chainfuzz's arc). */
 static const char kPadOid[] = "1.3.6.1.4.1.55738.666.1";
@@ -406,64 +399,63 @@ err:
 /* --- signature algorithms --------------------------------------------------
  */
 
-enum sig_kind { KIND_RSA_PKCS1, KIND_RSA_PSS, KIND_ECDSA, KIND_ED25519 };
 
 /* alg_info describes algorithm |a| (not DEFAULT or OID). */
-static int alg_info(enum cf_sig_alg a, enum sig_kind *out_kind,
+static int alg_info(enum cf_sig_alg a, enum cf_sig_kind *out_kind,
                     const EVP_MD **out_md, const char **out_oid) {
   switch (a) {
     case CF_ALG_RSA_PKCS1_MD5:
-      *out_kind = KIND_RSA_PKCS1;
+      *out_kind = CF_SIG_RSA_PKCS1;
       *out_md = EVP_md5();
       *out_oid = "1.2.840.113549.1.1.4";
       return 1;
     case CF_ALG_RSA_PKCS1_SHA1:
-      *out_kind = KIND_RSA_PKCS1;
+      *out_kind = CF_SIG_RSA_PKCS1;
       *out_md = EVP_sha1();
       *out_oid = "1.2.840.113549.1.1.5";
       return 1;
     case CF_ALG_RSA_PKCS1_SHA256:
-      *out_kind = KIND_RSA_PKCS1;
+      *out_kind = CF_SIG_RSA_PKCS1;
       *out_md = EVP_sha256();
       *out_oid = "1.2.840.113549.1.1.11";
       return 1;
     case CF_ALG_RSA_PKCS1_SHA384:
-      *out_kind = KIND_RSA_PKCS1;
+      *out_kind = CF_SIG_RSA_PKCS1;
       *out_md = EVP_sha384();
       *out_oid = "1.2.840.113549.1.1.12";
       return 1;
     case CF_ALG_RSA_PKCS1_SHA512:
-      *out_kind = KIND_RSA_PKCS1;
+      *out_kind = CF_SIG_RSA_PKCS1;
       *out_md = EVP_sha512();
       *out_oid = "1.2.840.113549.1.1.13";
       return 1;
     case CF_ALG_RSA_PSS_SHA256:
-      *out_kind = KIND_RSA_PSS;
+      *out_kind = CF_SIG_RSA_PSS;
       *out_md = EVP_sha256();
       *out_oid = "1.2.840.113549.1.1.10";
       return 1;
     case CF_ALG_ECDSA_SHA1:
-      *out_kind = KIND_ECDSA;
+      *out_kind = CF_SIG_ECDSA;
       *out_md = EVP_sha1();
       *out_oid = "1.2.840.10045.4.1";
       return 1;
     case CF_ALG_ECDSA_SHA256:
-      *out_kind = KIND_ECDSA;
+      *out_kind = CF_SIG_ECDSA;
       *out_md = EVP_sha256();
       *out_oid = "1.2.840.10045.4.3.2";
       return 1;
     case CF_ALG_ECDSA_SHA384:
-      *out_kind = KIND_ECDSA;
+      *out_kind = CF_SIG_ECDSA;
       *out_md = EVP_sha384();
       *out_oid = "1.2.840.10045.4.3.3";
       return 1;
     case CF_ALG_ECDSA_SHA512:
-      *out_kind = KIND_ECDSA;
+      *out_kind = CF_SIG_ECDSA;
       *out_md = EVP_sha512();
       *out_oid = "1.2.840.10045.4.3.4";
       return 1;
     case CF_ALG_ED25519:
-      *out_kind = KIND_ED25519;
+      *out_kind = CF_SIG_ED25519;
       *out_md = NULL;
       *out_oid = "1.3.101.112";
       return 1;
@@ -491,14 +483,14 @@ static enum cf_sig_alg default_alg(const EVP_PKEY *key) {
 }
 
 /* key_can_make says whether |key| can make signatures of kind |kind|. */
-static int key_can_make(const EVP_PKEY *key, enum sig_kind kind) {
+static int key_can_make(const EVP_PKEY *key, enum cf_sig_kind kind) {
   switch (kind) {
-    case KIND_RSA_PKCS1:
-    case KIND_RSA_PSS:
+    case CF_SIG_RSA_PKCS1:
+    case CF_SIG_RSA_PSS:
       return EVP_PKEY_id(key) == EVP_PKEY_RSA;
-    case KIND_ECDSA:
+    case CF_SIG_ECDSA:
       return EVP_PKEY_id(key) == EVP_PKEY_EC;
-    case KIND_ED25519:
+    case CF_SIG_ED25519:
       return EVP_PKEY_id(key) == EVP_PKEY_ED25519;
   }
   return 0;
@@ -518,7 +510,7 @@ static int add_sha256_alg(CBB *cbb) {
  * ECDSA and Ed25519. */
 static int add_alg_id(struct build_ctx *b, CBB *cbb, enum cf_sig_alg a,
                       const char *oid) {
-  enum sig_kind kind;
+  enum cf_sig_kind kind;
   const EVP_MD *md;
   const char *alg_oid;
   CBB seq, child, params, tagged, mgf;
@@ -535,10 +527,10 @@ static int add_alg_id(struct build_ctx *b, CBB *cbb, enum cf_sig_alg a,
   if (!CBB_add_asn1(cbb, &seq, CBS_ASN1_SEQUENCE) || !add_oid(&seq, alg_oid)) {
     return fail(b, "out of memory");
   }
-  if (kind == KIND_RSA_PKCS1 && !CBB_add_asn1(&seq, &child, CBS_ASN1_NULL)) {
+  if (kind == CF_SIG_RSA_PKCS1 && !CBB_add_asn1(&seq, &child, CBS_ASN1_NULL)) {
     return fail(b, "out of memory");
   }
-  if (kind == KIND_RSA_PSS &&
+  if (kind == CF_SIG_RSA_PSS &&
       (!CBB_add_asn1(&seq, &params, CBS_ASN1_SEQUENCE) ||
        !CBB_add_asn1(&params, &tagged,
                      CBS_ASN1_CONTEXT_SPECIFIC | CBS_ASN1_CONSTRUCTED | 0) ||
@@ -817,209 +809,35 @@ static int add_extensions(struct build_ctx *b, CBB *tbs,
 /* --- signing ---------------------------------------------------------------
  */
 
-/* sign_job is one EVP signature made on its own thread (certgen.h). */
-struct sign_job {
-  EVP_PKEY *key;
-  const EVP_MD *md; /* NULL for Ed25519 */
-  int pss;
-  const uint8_t *in;
-  size_t in_len;
-  uint8_t sig[1024];
-  size_t sig_len;
-  int ok;
-};
-
-/* sign_job_run makes |job|'s signature on the calling thread. */
-static void sign_job_run(struct sign_job *job) {
-  EVP_MD_CTX ctx;
-  EVP_PKEY_CTX *pctx = NULL;
-  EVP_MD_CTX_init(&ctx);
-  job->sig_len = sizeof(job->sig);
-  job->ok = EVP_PKEY_size(job->key) <= (int)sizeof(job->sig) &&
-            EVP_DigestSignInit(&ctx, &pctx, job->md, NULL, job->key) &&
-            (!job->pss ||
-             (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) &&
-              EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, 32) &&
-              EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, EVP_sha256()))) &&
-            EVP_DigestSign(&ctx, job->sig, &job->sig_len, job->in, job->in_len);
-  EVP_MD_CTX_cleanup(&ctx);
-  ERR_clear_error();
-}
-
-static void *sign_on_fresh_rand(void *arg) {
-  RAND_reset_for_fuzzing();
-  sign_job_run(arg);
-  return NULL;
-}
-
 /* sig_buf is a signature value being made and damaged. */
 struct sig_buf {
   uint8_t v[1024];
   size_t len;
 };
 
-/* evp_sign signs |in| with |key| through EVP. RSA PKCS#1 v1.5 and Ed25519
- * are deterministic by construction and sign on this thread (RSA blinding
- * draws from RAND but does not change the result); RSA-PSS needs a random
- * salt, so it signs on a fresh thread after RAND_reset_for_fuzzing() (see
- * certgen.h). */
+/* evp_sign signs |in| with |key| (sign.h: deterministic, no RAND). */
 static int evp_sign(struct build_ctx *b, struct sig_buf *out, EVP_PKEY *key,
-                    const EVP_MD *md, int pss, const uint8_t *in,
+                    const EVP_MD *md, enum cf_sig_kind kind, const uint8_t *in,
                     size_t in_len) {
-  struct sign_job job;
-  pthread_t thread;
-  memset(&job, 0, sizeof(job));
-  job.key = key;
-  job.md = md;
-  job.pss = pss;
-  job.in = in;
-  job.in_len = in_len;
-  if (!pss) {
-    sign_job_run(&job);
-  } else if (pthread_create(&thread, NULL, sign_on_fresh_rand, &job) != 0) {
-    return fail(b, "cannot start the signing thread");
-  } else {
-    pthread_join(thread, NULL);
-  }
-  if (!job.ok || job.sig_len > sizeof(out->v)) {
-    return fail(b, "signing failed");
-  }
-  memcpy(out->v, job.sig, job.sig_len);
-  out->len = job.sig_len;
-  return 1;
-}
-
-/* digest_scalar sets |e| to the ECDSA integer of |digest| for an order of
- * |order_bits| bits (SEC 1 4.1.3 step 5: the leftmost bits). */
-static int digest_scalar(BIGNUM *e, const uint8_t *digest, size_t digest_len,
-                         unsigned order_bits) {
-  if (BN_bin2bn(digest, digest_len, e) == NULL) {
-    return 0;
-  }
-  if (digest_len * 8 > order_bits) {
-    return BN_rshift(e, e, (int)(digest_len * 8 - order_bits));
+  const char *err = NULL;
+  if (!cf_sign(out->v, &out->len, sizeof(out->v), &err, key, kind, md, in,
+               in_len)) {
+    return fail(b, "%s", err != NULL ? err : "signing failed");
   }
   return 1;
 }
 
-/* ecdsa_sign_det makes a deterministic ECDSA signature of |digest| with the
- * key |key|: r = x(k·B) mod n, s = k^-1 (e + r·d) mod n, where
- *  - honest signatures (|explicit_generator| 0): B is the curve's generator
- *    and d the private key;
- *  - CVE-2020-0601 (|explicit_generator| 1): B is the key's public point Q
- *    and d = 1, the signature a verifier accepts under the explicit curve
- *    whose generator is Q (the issuer's SPKI with `spki explicit-generator`).
- * The nonce k is derived, RFC 6979 in spirit, from SHA-512 of a label, the
- * private scalar (or Q), the digest and a counter, twice, reduced mod n: no
- * RAND, no thread, the same bytes on every run and machine. These are
- * public test keys; the nonce only has to be unique per (key, digest). */
+/* ecdsa_sign_det makes a deterministic ECDSA signature of |digest| with
+ * |key|, honest or CVE-2020-0601 (|explicit_generator|; sign.h). */
 static int ecdsa_sign_det(struct build_ctx *b, struct sig_buf *out,
                           const EVP_PKEY *key, int explicit_generator,
                           const uint8_t *digest, size_t digest_len) {
-  const EC_KEY *ec = EVP_PKEY_get0_EC_KEY(key);
-  const EC_GROUP *g = ec != NULL ? EC_KEY_get0_group(ec) : NULL;
-  const EC_POINT *q = ec != NULL ? EC_KEY_get0_public_key(ec) : NULL;
-  const BIGNUM *priv = ec != NULL ? EC_KEY_get0_private_key(ec) : NULL;
-  BN_CTX *bn = BN_CTX_new();
-  BIGNUM *k = BN_new(), *e = BN_new(), *x = BN_new(), *r = BN_new(),
-         *s = BN_new(), *kinv = BN_new(), *rd = BN_new();
-  EC_POINT *kb = NULL;
-  ECDSA_SIG *sig = ECDSA_SIG_new();
-  uint8_t seed[2 * SHA512_DIGEST_LENGTH], secret[160];
-  size_t secret_len = 0;
-  CBB cbb;
-  int ok = 0;
-  if (g == NULL || q == NULL || (!explicit_generator && priv == NULL)) {
-    fail(b, explicit_generator
-                ? "spki explicit-generator on the issuer needs an EC issuer key"
-                : "ECDSA signing needs an EC private key");
-    goto err;
+  const char *err = NULL;
+  if (!cf_sign_ecdsa_digest(out->v, &out->len, sizeof(out->v), &err, key,
+                            explicit_generator, digest, digest_len)) {
+    return fail(b, "%s", err != NULL ? err : "ECDSA signing failed");
   }
-  const BIGNUM *n = EC_GROUP_get0_order(g);
-  kb = EC_POINT_new(g);
-  if (bn == NULL || k == NULL || e == NULL || x == NULL || r == NULL ||
-      s == NULL || kinv == NULL || rd == NULL || kb == NULL || sig == NULL ||
-      !digest_scalar(e, digest, digest_len, BN_num_bits(n))) {
-    fail(b, "out of memory");
-    goto err;
-  }
-  if (explicit_generator) {
-    secret_len = EC_POINT_point2oct(g, q, POINT_CONVERSION_UNCOMPRESSED,
-                                    secret, sizeof(secret), bn);
-  } else if (BN_num_bytes(priv) <= sizeof(secret)) {
-    secret_len = BN_bn2bin(priv, secret);
-  }
-  if (secret_len == 0) {
-    fail(b, "cannot encode the ECDSA key");
-    goto err;
-  }
-  for (uint8_t ctr = 0;; ctr++) {
-    if (ctr == 16) {
-      fail(b, "cannot find an ECDSA nonce");
-      goto err;
-    }
-    for (uint8_t half = 0; half < 2; half++) {
-      SHA512_CTX h;
-      SHA512_Init(&h);
-      if (explicit_generator) {
-        SHA512_Update(&h, "chainfuzz cve-2020-0601 k", 25);
-      } else {
-        SHA512_Update(&h, "chainfuzz ecdsa k", 17);
-      }
-      SHA512_Update(&h, &ctr, 1);
-      SHA512_Update(&h, &half, 1);
-      SHA512_Update(&h, secret, secret_len);
-      SHA512_Update(&h, digest, digest_len);
-      SHA512_Final(seed + half * SHA512_DIGEST_LENGTH, &h);
-    }
-    /* 1024 bits mod n: uniform enough for every curve up to P-521. */
-    if (BN_bin2bn(seed, sizeof(seed), k) == NULL || !BN_nnmod(k, k, n, bn)) {
-      fail(b, "out of memory");
-      goto err;
-    }
-    if (BN_is_zero(k)) {
-      continue;
-    }
-    if (!(explicit_generator ? EC_POINT_mul(g, kb, NULL, q, k, bn)
-                             : EC_POINT_mul(g, kb, k, NULL, NULL, bn)) ||
-        !EC_POINT_get_affine_coordinates_GFp(g, kb, x, NULL, bn) ||
-        !BN_nnmod(r, x, n, bn) || BN_mod_inverse(kinv, k, n, bn) == NULL ||
-        (explicit_generator ? !BN_copy(rd, r)
-                            : !BN_mod_mul(rd, r, priv, n, bn)) ||
-        !BN_mod_add(s, e, rd, n, bn) || !BN_mod_mul(s, s, kinv, n, bn)) {
-      fail(b, "ECDSA signing failed");
-      goto err;
-    }
-    if (!BN_is_zero(r) && !BN_is_zero(s)) {
-      break;
-    }
-  }
-  BIGNUM *r2 = BN_dup(r), *s2 = BN_dup(s);
-  if (r2 == NULL || s2 == NULL || !ECDSA_SIG_set0(sig, r2, s2)) {
-    BN_free(r2);
-    BN_free(s2);
-    fail(b, "out of memory");
-    goto err;
-  }
-  if (!CBB_init_fixed(&cbb, out->v, sizeof(out->v)) ||
-      !ECDSA_SIG_marshal(&cbb, sig) || !CBB_finish(&cbb, NULL, &out->len)) {
-    fail(b, "cannot encode the signature");
-    goto err;
-  }
-  ok = 1;
-
-err:
-  BN_CTX_free(bn);
-  BN_free(k);
-  BN_free(e);
-  BN_free(x);
-  BN_free(r);
-  BN_free(s);
-  BN_free(kinv);
-  BN_free(rd);
-  EC_POINT_free(kb);
-  ECDSA_SIG_free(sig);
-  return ok;
+  return 1;
 }
 
 /* e3_forgery makes a Bleichenbacher-style signature for RSA key |key| with
@@ -1338,7 +1156,7 @@ static int build_one(struct build_ctx *b, struct cf_built *out, size_t idx) {
   const struct cf_rcert *ic;
   EVP_PKEY *subject_key, *signer_key, *issuer_key;
   enum cf_sig_alg tbs_alg, outer_alg, sign_alg;
-  enum sig_kind kind;
+  enum cf_sig_kind kind;
   const EVP_MD *md;
   const char *oid;
   int explicit_gen;
@@ -1413,7 +1231,7 @@ static int build_one(struct build_ctx *b, struct cf_built *out, size_t idx) {
   /* The signature value. */
   memset(&sig, 0, sizeof(sig));
   if (c->defects & (1u << CF_DEF_SIG_E3_FORGERY)) {
-    if (kind != KIND_RSA_PKCS1) {
+    if (kind != CF_SIG_RSA_PKCS1) {
       md = EVP_sha256();
       if (!EVP_Digest(tbs, tbs_len, digest, &digest_len, md, NULL)) {
         fail(b, "cannot hash the TBSCertificate");
@@ -1432,7 +1250,7 @@ static int build_one(struct build_ctx *b, struct cf_built *out, size_t idx) {
                            (int)sign_alg, explicit_gen, out->tbs_sha256[idx])) {
     /* made before, byte for byte */
   } else if (explicit_gen) {
-    if (kind != KIND_ECDSA) {
+    if (kind != CF_SIG_ECDSA) {
       /* The issuer's key is EC, so this is only an OID or default mix-up:
        * sign with the key's default hash. */
       if (!alg_info(default_alg(issuer_key), &kind, &md, &oid) ||
@@ -1444,11 +1262,11 @@ static int build_one(struct build_ctx *b, struct cf_built *out, size_t idx) {
     if (!ecdsa_sign_det(b, &sig, issuer_key, 1, digest, digest_len)) {
       goto err;
     }
-  } else if (kind == KIND_ECDSA) {
+  } else if (kind == CF_SIG_ECDSA) {
     if (!ecdsa_sign_det(b, &sig, signer_key, 0, digest, digest_len)) {
       goto err;
     }
-  } else if (!evp_sign(b, &sig, signer_key, md, kind == KIND_RSA_PSS, tbs,
+  } else if (!evp_sign(b, &sig, signer_key, md, kind, tbs,
                        tbs_len)) {
     goto err;
   }
@@ -1608,7 +1426,7 @@ int cf_sign_tbs(uint8_t *out_sig, size_t *out_sig_len, size_t max_sig_len,
                 size_t alg_len, const uint8_t *tbs, size_t tbs_len) {
   struct build_ctx b;
   struct sig_buf sig;
-  enum sig_kind kind;
+  enum cf_sig_kind kind;
   const EVP_MD *md;
   const char *oid;
   uint8_t digest[EVP_MAX_MD_SIZE];
@@ -1633,11 +1451,11 @@ int cf_sign_tbs(uint8_t *out_sig, size_t *out_sig_len, size_t max_sig_len,
     return 0;
   }
   memset(&sig, 0, sizeof(sig));
-  if (kind == KIND_ECDSA) {
+  if (kind == CF_SIG_ECDSA) {
     ok = EVP_Digest(tbs, tbs_len, digest, &digest_len, md, NULL) &&
          ecdsa_sign_det(&b, &sig, key, 0, digest, digest_len);
   } else {
-    ok = evp_sign(&b, &sig, key, md, kind == KIND_RSA_PSS, tbs, tbs_len);
+    ok = evp_sign(&b, &sig, key, md, kind, tbs, tbs_len);
   }
   ERR_clear_error();
   if (!ok || sig.len > max_sig_len) {

@@ -2,7 +2,6 @@
  * DER goes through CBB; there is no encoder of our own. */
 #include "certgen.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,12 +18,7 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
-#if !defined(BORINGSSL_UNSAFE_DETERMINISTIC_MODE)
-/* rand.h declares this only for code compiled with the mode's macro; the
- * library has it only when built in that mode (certgen.h: a normal libcrypto
- * fails to link, on purpose). */
-void RAND_reset_for_fuzzing(void);
-#endif
+#include "sign.h"
 
 /* kKeyFiles is indexed by enum cf_key_id. */
 static const char *const kKeyFiles[CF_KEY_COUNT] = {
@@ -354,48 +348,23 @@ static int build_tbs(uint8_t **out, size_t *out_len,
   return 1;
 }
 
-/* sign_job is one signature made on its own thread (see certgen.h). */
-struct sign_job {
-  EVP_PKEY *key;
-  const EVP_MD *md;
-  const uint8_t *in;
-  size_t in_len;
-  uint8_t sig[512];
-  size_t sig_len;
-  int ok;
-};
-
-static void *sign_on_fresh_rand(void *arg) {
-  struct sign_job *job = arg;
-  EVP_MD_CTX ctx;
-  EVP_MD_CTX_init(&ctx);
-  RAND_reset_for_fuzzing();
-  job->sig_len = sizeof(job->sig);
-  job->ok = EVP_PKEY_size(job->key) <= (int)sizeof(job->sig) &&
-            EVP_DigestSignInit(&ctx, NULL, job->md, NULL, job->key) &&
-            EVP_DigestSign(&ctx, job->sig, &job->sig_len, job->in, job->in_len);
-  EVP_MD_CTX_cleanup(&ctx);
-  ERR_clear_error();
-  return NULL;
-}
-
 int cf_cert_build(uint8_t **out, size_t *out_len,
                   const struct cf_cert_spec *s) {
   uint8_t *tbs = NULL;
   size_t tbs_len;
   uint64_t serial = s->serial;
-  struct sign_job job;
-  const char *oid;
+  const EVP_MD *md;
+  const char *oid, *err;
+  uint8_t sig[1024];
+  size_t sig_len = 0;
   int null_params, ok = 0;
-  pthread_t thread;
   CBB cbb, cert, bits;
 
   *out = NULL;
   *out_len = 0;
-  memset(&job, 0, sizeof(job));
   if ((s->version != 1 && s->version != 3) || s->subject_key == NULL ||
       s->issuer_key == NULL ||
-      !sig_alg(s->issuer_key, &oid, &job.md, &null_params)) {
+      !sig_alg(s->issuer_key, &oid, &md, &null_params)) {
     return 0;
   }
   if (serial == 0) {
@@ -415,27 +384,26 @@ int cf_cert_build(uint8_t **out, size_t *out_len,
   if (!build_tbs(&tbs, &tbs_len, s, serial)) {
     return 0;
   }
-  job.key = (EVP_PKEY *)s->issuer_key; /* EVP_DigestSignInit wants non-const */
-  job.in = tbs;
-  job.in_len = tbs_len;
-  if (pthread_create(&thread, NULL, sign_on_fresh_rand, &job) != 0) {
-    goto done;
-  }
-  pthread_join(thread, NULL);
-  if (!job.ok || job.sig_len == 0) {
+  /* sign.h: deterministic, whichever BoringSSL is linked. */
+  if (!cf_sign(sig, &sig_len, sizeof(sig), &err, s->issuer_key,
+               EVP_PKEY_id(s->issuer_key) == EVP_PKEY_EC    ? CF_SIG_ECDSA
+               : EVP_PKEY_id(s->issuer_key) == EVP_PKEY_RSA ? CF_SIG_RSA_PKCS1
+                                                            : CF_SIG_ED25519,
+               md, tbs, tbs_len) ||
+      sig_len == 0) {
     goto done;
   }
   if (s->corrupt_signature) {
-    job.sig[job.sig_len - 1] ^= 0x01;
+    sig[sig_len - 1] ^= 0x01;
   }
-  if (!CBB_init(&cbb, tbs_len + job.sig_len + 64)) {
+  if (!CBB_init(&cbb, tbs_len + sig_len + 64)) {
     goto done;
   }
   if (!CBB_add_asn1(&cbb, &cert, CBS_ASN1_SEQUENCE) ||
       !CBB_add_bytes(&cert, tbs, tbs_len) ||
       !add_alg_id(&cert, s->issuer_key) ||
       !CBB_add_asn1(&cert, &bits, CBS_ASN1_BITSTRING) ||
-      !CBB_add_u8(&bits, 0) || !CBB_add_bytes(&bits, job.sig, job.sig_len) ||
+      !CBB_add_u8(&bits, 0) || !CBB_add_bytes(&bits, sig, sig_len) ||
       !CBB_finish(&cbb, out, out_len)) {
     CBB_cleanup(&cbb);
     goto done;

@@ -1,17 +1,10 @@
 /* certgen.h — the test key pool and a small X.509 v3 certificate builder.
  *
- * Certificates are DER built with BoringSSL's CBB and signed with EVP. Output
- * is a pure function of the spec and the committed keys (certgen/keys/):
- *  - RSA PKCS#1 v1.5 and Ed25519 signatures are deterministic by design;
- *  - an ECDSA nonce comes from RAND_bytes (BoringSSL mixes the private key and
- *    digest into it), and RAND is deterministic in every chainfuzz build of
- *    BoringSSL (-DBORINGSSL_UNSAFE_DETERMINISTIC_MODE, see build.sh). Its
- *    state still depends on how much randomness the process drew before, so
- *    cf_cert_build signs on a fresh thread after RAND_reset_for_fuzzing():
- *    the thread gets a new DRBG seeded from the reset counter, and the same
- *    TBS under the same key gives the same signature whatever ran before.
- *    RAND_reset_for_fuzzing exists only in that mode: linking certgen against
- *    a normal libcrypto fails, on purpose. */
+ * Certificates are DER built with BoringSSL's CBB and signed by sign.h.
+ * Output is a pure function of the spec and the committed keys
+ * (certgen/keys/), the same bytes whichever BoringSSL is linked: no
+ * signature draws from the library's RNG (sign.h).
+ */
 #ifndef CHAINFUZZ_CERTGEN_H
 #define CHAINFUZZ_CERTGEN_H
 

@@ -122,8 +122,10 @@ JSONLIBS := -ljansson
 obj = $(patsubst %.c,$(OUT)/obj/%.o,$(1))
 # link(PREREQUISITES[, EXTRA LIBS]): objects, then every archive as one
 # group (--start-group: their order does not matter; validator.c names
-# every adapter and the adapters call back into libchainfuzz).
-link = $(CXX) $(CFLAGS) $(filter-out %.a,$(1)) -Wl,--start-group $(filter %.a,$(1)) -Wl,--end-group $(LDFLAGS) $(2) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
+# every adapter and the adapters call back into libchainfuzz). The C++
+# driver links with CXXFLAGS (OSS-Fuzz's -stdlib=libc++ is there only).
+CXXFLAGS ?= $(CFLAGS)
+link = $(CXX) $(CXXFLAGS) $(filter-out %.a,$(1)) -Wl,--start-group $(filter %.a,$(1)) -Wl,--end-group $(LDFLAGS) $(2) $(SYSLIBS) -o $@.tmp && mv -f $@.tmp $@
 
 LIBCF := $(OUT)/libchainfuzz.a
 LIBCERTGEN := $(OUT)/libcertgen.a
@@ -157,7 +159,7 @@ endif
 # object), so the afl flavor's own libraries need no -fPIC. Only the
 # afl_custom_* functions are exported.
 MUTATOR_SO := $(OUT)/lib/chainfuzz_case_mutator.so
-MUTATOR_SRCS := certgen/afl_case_mutator.c certgen/case_mutator.c certgen/build.c \
+MUTATOR_SRCS := certgen/afl_case_mutator.c certgen/case_mutator.c certgen/build.c certgen/sign.c \
   certgen/keypool.c certgen/recipe_model.c lib/case.c $(OUT)/gen/keypool_embedded.c
 ifeq ($(ENGINE),afl)
 ifneq ($(HOST_BSSL_LIB),)
