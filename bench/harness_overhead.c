@@ -23,6 +23,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "chainfuzz/bssl_compat.h"
 #include "chainfuzz/case.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -105,7 +106,7 @@ static int bare_verify(const struct cf_case *c) {
   X509_STORE_CTX_set_default(ctx, "ssl_server");
   X509_VERIFY_PARAM *param = X509_STORE_CTX_get0_param(ctx);
   X509_VERIFY_PARAM_set_time(param, (time_t)cf_profile_effective_time(&c->profile));
-  X509_VERIFY_PARAM_set_depth(param, (int)c->profile.max_depth + 1);
+  X509_VERIFY_PARAM_set_depth(param, cf_bssl_verify_depth((int)c->profile.max_depth));
   if (c->profile.name_type == CF_NAME_DNS) {
     X509_VERIFY_PARAM_set1_host(param, c->profile.dns_name, c->profile.dns_name_len);
   } else if (c->profile.name_type == CF_NAME_IP) {

@@ -40,19 +40,21 @@
  *    (This snapshot's ssl/test/fuzzer.h uses SSL_CTX_set_cert_verify_callback
  *    returning 1 instead; both skip X509_verify_cert.)
  *
- * Determinism. BoringSSL is built with BORINGSSL_UNSAFE_DETERMINISTIC_MODE,
- * whose CRYPTO_sysrand is ChaCha20 over a call counter that
- * RAND_reset_for_fuzzing() zeroes. But in this snapshot RAND_bytes draws
- * from a per-thread CTR-DRBG that is seeded once (from that counter) and
- * then lives on, so RAND_reset_for_fuzzing() alone does not make a second
- * run draw what the first drew. rng_reset() therefore also drops the
- * thread's DRBG state (CRYPTO_get/set_thread_local, libcrypto internals,
- * declared below; rng_self_check() proves it works before the first run),
- * and fork-unsafe buffering is enabled so no draw mixes the counter in as
- * additional data: after rng_reset() the thread's stream depends only on
- * the sequence of draws made on it. The recorder gives client and server a
- * DRBG state each and swaps them on the thread around every step, so the
+ * Determinism. BoringSSL's fuzzing builds (the snapshot's
+ * BORINGSSL_UNSAFE_DETERMINISTIC_MODE, upstream's
+ * FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION; build.sh defines both) make
+ * CRYPTO_sysrand ChaCha20 over a call counter that RAND_reset_for_fuzzing()
+ * zeroes. RAND_bytes draws from a per-thread CTR-DRBG seeded once, on the
+ * thread's first draw, from that counter, and then lives on; so every party
+ * runs on a thread of its own, started after RAND_reset_for_fuzzing(): the
+ * device client of a run on a fresh thread (its DRBG seeded from counter 0),
+ * and the recorder's client and server on one thread each for the whole
+ * recording, the client drawing first (counter 0 again). Fork-unsafe
+ * buffering is on, so no draw mixes the counter in as additional data:
+ * a party's stream depends only on the sequence of its own draws, and the
  * client draws exactly the stream it draws when it runs alone on replay.
+ * Only public API is used (bssl_compat.h); rng_self_check() proves it works
+ * before the first run.
  *
  * The run never blocks: the client reads the server's bytes from a read-only
  * memory BIO that reports end of file when they run out, and every loop is
@@ -70,6 +72,7 @@
  * moves nothing; what the server wrote is split into TLS records. A server
  * that fails on its own (not on the client's alert) fails the recording. */
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,23 +89,12 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "chainfuzz/bssl_compat.h"
 #include "chainfuzz/case.h"
 #include "chainfuzz/handshake.h"
 #include "chainfuzz/transcript.h"
 #include "keypool.h"
 #include "signed_bytes.h"
-
-#if !defined(BORINGSSL_UNSAFE_DETERMINISTIC_MODE)
-#error "handshake/boringssl.c needs BORINGSSL_UNSAFE_DETERMINISTIC_MODE"
-#endif
-
-/* libcrypto internals (crypto/internal.h, crypto/thread_pthread.c): the
- * thread-local slot where crypto/fipsmodule/rand/rand.c keeps the thread's
- * DRBG state (OPENSSL_malloc'ed, freed with OPENSSL_free). */
-void *CRYPTO_get_thread_local(int index);
-int CRYPTO_set_thread_local(int index, void *value,
-                            void (*destructor)(void *));
-#define CF_BSSL_THREAD_LOCAL_RAND 1 /* OPENSSL_THREAD_LOCAL_RAND */
 
 /* kMaxSteps bounds SSL_do_handshake calls per connection, kMaxReads the
  * post-handshake SSL_read calls per step, kMaxRounds the recorder's pump. */
@@ -118,29 +110,98 @@ static const char kCurves[] = "X25519:P-256:P-384";
 
 /* --- randomness ------------------------------------------------------- */
 
-static void rand_state_free(void *state) { OPENSSL_free(state); }
+/* party is a thread that owns one DRBG stream and runs the jobs it is
+ * given, one at a time, while the caller waits (party_call): the calls of
+ * the recorder still alternate strictly, only the thread changes. */
+struct party {
+  pthread_t thread;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  void (*job)(void *);
+  void *arg;
+  int started, quit;
+};
 
-/* rng_take detaches the thread's DRBG state and returns it (NULL if none);
- * the next draw seeds a new one from the deterministic counter. */
-static void *rng_take(void) {
-  void *state = CRYPTO_get_thread_local(CF_BSSL_THREAD_LOCAL_RAND);
-  if (state != NULL) {
-    CRYPTO_set_thread_local(CF_BSSL_THREAD_LOCAL_RAND, NULL, rand_state_free);
+static void *party_main(void *arg) {
+  struct party *p = arg;
+  pthread_mutex_lock(&p->mu);
+  for (;;) {
+    while (p->job == NULL && !p->quit) {
+      pthread_cond_wait(&p->cv, &p->mu);
+    }
+    if (p->job == NULL) {
+      break;
+    }
+    pthread_mutex_unlock(&p->mu);
+    p->job(p->arg);
+    pthread_mutex_lock(&p->mu);
+    p->job = NULL;
+    pthread_cond_broadcast(&p->cv);
   }
-  return state;
+  pthread_mutex_unlock(&p->mu);
+  return NULL;
 }
 
-/* rng_put installs |state| (may be NULL) as the thread's DRBG state,
- * freeing the one installed. */
-static void rng_put(void *state) {
-  OPENSSL_free(rng_take());
-  if (state != NULL) {
-    CRYPTO_set_thread_local(CF_BSSL_THREAD_LOCAL_RAND, state, rand_state_free);
+/* party_start starts |p|'s thread; its DRBG is seeded at its first draw. */
+static int party_start(struct party *p) {
+  memset(p, 0, sizeof(*p));
+  if (pthread_mutex_init(&p->mu, NULL) != 0) {
+    return 0;
   }
+  if (pthread_cond_init(&p->cv, NULL) != 0) {
+    pthread_mutex_destroy(&p->mu);
+    return 0;
+  }
+  if (pthread_create(&p->thread, NULL, party_main, p) != 0) {
+    pthread_cond_destroy(&p->cv);
+    pthread_mutex_destroy(&p->mu);
+    return 0;
+  }
+  p->started = 1;
+  return 1;
 }
 
-/* rng_reset makes the thread's next draws the same as after any other
- * rng_reset. */
+/* party_call runs fn(arg) on |p|'s thread and returns when it is done. */
+static void party_call(struct party *p, void (*fn)(void *), void *arg) {
+  pthread_mutex_lock(&p->mu);
+  p->job = fn;
+  p->arg = arg;
+  pthread_cond_broadcast(&p->cv);
+  while (p->job != NULL) {
+    pthread_cond_wait(&p->cv, &p->mu);
+  }
+  pthread_mutex_unlock(&p->mu);
+}
+
+/* party_stop ends |p|'s thread (which frees its DRBG state). */
+static void party_stop(struct party *p) {
+  if (!p->started) {
+    return;
+  }
+  pthread_mutex_lock(&p->mu);
+  p->quit = 1;
+  pthread_cond_broadcast(&p->cv);
+  pthread_mutex_unlock(&p->mu);
+  pthread_join(p->thread, NULL);
+  pthread_cond_destroy(&p->cv);
+  pthread_mutex_destroy(&p->mu);
+  p->started = 0;
+}
+
+/* on_fresh_thread runs fn(arg) on a new party. Returns 0 if no thread
+ * could be started. */
+static int on_fresh_thread(void (*fn)(void *), void *arg) {
+  struct party p;
+  if (!party_start(&p)) {
+    return 0;
+  }
+  party_call(&p, fn, arg);
+  party_stop(&p);
+  return 1;
+}
+
+/* rng_reset makes the next thread's first draws the same as after any
+ * other rng_reset. */
 static void rng_reset(void) {
   static int buffering;
   if (!buffering) {
@@ -150,13 +211,20 @@ static void rng_reset(void) {
     RAND_enable_fork_unsafe_buffering(-1);
     buffering = 1;
   }
-  rng_put(NULL);
   RAND_reset_for_fuzzing();
 }
 
-/* rng_self_check returns 1 if rng_reset works in this build: two draws
- * after two resets are equal, and a draw on a swapped-in state does not
- * change what the other state gives. Run once. */
+static void draw32(void *out) { RAND_bytes(out, 32); }
+
+static void draw32_twice(void *out) {
+  RAND_bytes(out, 32);
+  RAND_bytes(out, 32);
+}
+
+/* rng_self_check returns 1 if the party scheme works in this build: a fresh
+ * thread after a reset draws what the last one drew after a reset, and one
+ * without a reset draws something else (the RNG is not constant). Run
+ * once. */
 static int rng_self_check(void) {
   static int result = -1;
   uint8_t a[32], b[32], c[32];
@@ -164,19 +232,11 @@ static int rng_self_check(void) {
     return result;
   }
   rng_reset();
-  RAND_bytes(a, sizeof(a));
-  RAND_bytes(a, sizeof(a));
+  int ok = on_fresh_thread(draw32_twice, a);
   rng_reset();
-  RAND_bytes(b, sizeof(b));
-  void *first = rng_take();
-  RAND_bytes(c, sizeof(c)); /* another state, seeded from the counter */
-  void *second = rng_take();
-  rng_put(first);
-  RAND_bytes(b, sizeof(b));
-  rng_put(NULL);
-  OPENSSL_free(second);
-  result = memcmp(a, b, sizeof(a)) == 0 && memcmp(b, c, sizeof(b)) != 0;
-  rng_reset();
+  ok = ok && on_fresh_thread(draw32_twice, b);
+  ok = ok && on_fresh_thread(draw32, c);
+  result = ok && memcmp(a, b, sizeof(a)) == 0 && memcmp(b, c, sizeof(b)) != 0;
   return result;
 }
 
@@ -310,8 +370,8 @@ static SSL_CTX *configure_ctx(enum cf_hs_config cfg, uint32_t options,
       break;
   }
   X509_VERIFY_PARAM_set_time(param, (time_t)cf_profile_effective_time(p));
-  /* Depth counts the anchor in BoringSSL; the profile does not. */
-  X509_VERIFY_PARAM_set_depth(param, (int)p->max_depth + 1);
+  /* The profile counts intermediates only (bssl_compat.h). */
+  X509_VERIFY_PARAM_set_depth(param, cf_bssl_verify_depth((int)p->max_depth));
   if (p->flags & CF_PROFILE_FLAG_PARTIAL_CHAIN) {
     vflags |= X509_V_FLAG_PARTIAL_CHAIN;
   }
@@ -551,9 +611,21 @@ static void result_reset(struct cf_hs_result *out) {
 
 static const uint8_t kEmpty[1] = {0};
 
-int cf_hs_boringssl_client_run(struct cf_hs_result *out,
-                               const struct cf_transcript *t,
-                               enum cf_hs_config cfg) {
+/* client_job is one run of the device client, on a fresh thread. */
+struct client_job {
+  struct cf_hs_result *out;
+  const struct cf_transcript *t;
+  enum cf_hs_config cfg;
+  SSL_CTX *ctx;
+  int ok;
+};
+
+static void client_job_run(void *arg) {
+  struct client_job *job = arg;
+  struct cf_hs_result *out = job->out;
+  const struct cf_transcript *t = job->t;
+  enum cf_hs_config cfg = job->cfg;
+  SSL_CTX *ctx = job->ctx;
   struct client_run_state st = {NULL, NULL};
   struct client_conn conns[CF_HS_MAX_CONNECTIONS];
   size_t num_conns = 0;
@@ -561,20 +633,6 @@ int cf_hs_boringssl_client_run(struct cf_hs_result *out,
   size_t stream_len = 0;
   int ok = 0;
 
-  result_reset(out);
-  if (cfg != CF_HS_DEVICE && cfg != CF_HS_MISCONF_VERIFY_NONE &&
-      cfg != CF_HS_MISCONF_NO_HOSTNAME && cfg != CF_HS_BASELINE_ACCEPT_ANY) {
-    return 0; /* CF_HS_MISCONF_OPTIONAL_UNCHECKED: not applicable */
-  }
-  if (!rng_self_check()) {
-    return 0;
-  }
-  g_now = cf_profile_effective_time(&t->device.profile);
-  SSL_CTX *ctx = get_ctx(cfg, t->options, &t->device);
-  if (ctx == NULL) {
-    goto done;
-  }
-  rng_reset();
   ERR_clear_error();
   out->completed = 1;
   for (size_t conn = 0;
@@ -621,10 +679,35 @@ done:
   SSL_SESSION_free(st.session);
   free(stream);
   ERR_clear_error();
-  if (!ok) {
+  job->ok = ok;
+}
+
+int cf_hs_boringssl_client_run(struct cf_hs_result *out,
+                               const struct cf_transcript *t,
+                               enum cf_hs_config cfg) {
+  struct client_job job = {out, t, cfg, NULL, 0};
+
+  result_reset(out);
+  if (cfg != CF_HS_DEVICE && cfg != CF_HS_MISCONF_VERIFY_NONE &&
+      cfg != CF_HS_MISCONF_NO_HOSTNAME && cfg != CF_HS_BASELINE_ACCEPT_ANY) {
+    return 0; /* CF_HS_MISCONF_OPTIONAL_UNCHECKED: not applicable */
+  }
+  if (!rng_self_check()) {
+    return 0;
+  }
+  g_now = cf_profile_effective_time(&t->device.profile);
+  job.ctx = get_ctx(cfg, t->options, &t->device);
+  /* The client on a thread of its own after a reset: the draws of every
+   * run are the same whatever ran before (see the top of this file). */
+  rng_reset();
+  if (job.ctx == NULL || !on_fresh_thread(client_job_run, &job)) {
+    job.ok = 0;
+  }
+  ERR_clear_error();
+  if (!job.ok) {
     out->completed = 0;
   }
-  return ok;
+  return job.ok;
 }
 
 /* --- recorder --------------------------------------------------------- */
@@ -849,25 +932,23 @@ static int server_step(struct server_side *s) {
   return 1;
 }
 
+static void client_step_job(void *c) { client_step(c); }
+static void server_step_job(void *srv) { server_step(srv); }
+
 /* record_conn runs one connection between the client |c| (already begun)
- * and the server |s| (begun), swapping the thread's DRBG state between
- * |client_rng| and |server_rng| around every step, and captures what the
- * server sends. It stops when a round moves no byte either way: then the
- * client has consumed everything the server sent. Returns 0 if the server
- * failed on its own (not on the client's alert): |err| says why. */
+ * on party |pc| and the server |s| (begun) on party |ps|, and captures what
+ * the server sends. It stops when a round moves no byte either way: then
+ * the client has consumed everything the server sent. Returns 0 if the
+ * server failed on its own (not on the client's alert): |err| says why. */
 static int record_conn(struct client_conn *c, BIO *c_out,
-                       struct server_side *s, void **client_rng,
-                       void **server_rng, struct capture *cap, char *err,
+                       struct server_side *s, struct party *pc,
+                       struct party *ps, struct capture *cap, char *err,
                        size_t err_len) {
   for (int round = 0; round < kMaxRounds; round++) {
-    rng_put(*client_rng);
-    client_step(c);
-    *client_rng = rng_take();
+    party_call(pc, client_step_job, c);
     long moved_c = pump(c_out, s->in, NULL);
 
-    rng_put(*server_rng);
-    server_step(s);
-    *server_rng = rng_take();
+    party_call(ps, server_step_job, s);
     long moved_s = pump(s->out, SSL_get_rbio(c->ssl), cap);
     if (moved_c < 0 || moved_s < 0) {
       snprintf(err, err_len, "out of memory");
@@ -888,6 +969,45 @@ static int record_conn(struct client_conn *c, BIO *c_out,
   return 0;
 }
 
+/* begin_job: client_begin on the client's party. */
+struct begin_job {
+  struct client_conn *c;
+  SSL_CTX *ctx;
+  enum cf_hs_config cfg;
+  const struct cf_case *device;
+  BIO *in, *out;
+  SSL_SESSION *session;
+  struct client_run_state *st;
+  int ok;
+};
+
+static void begin_job_run(void *arg) {
+  struct begin_job *j = arg;
+  j->ok = client_begin(j->c, j->ctx, j->cfg, j->device, j->in, j->out,
+                       j->session, j->st);
+}
+
+/* server_job: the server's context (first connection) and SSL, on the
+ * server's party. */
+struct server_job {
+  struct server_side *s;
+  const struct cf_case *device;
+  const struct cf_hs_server_config *srv;
+  char *err;
+  size_t err_len;
+  size_t conn;
+  int ok;
+};
+
+static void server_job_run(void *arg) {
+  struct server_job *j = arg;
+  SSL_free(j->s->ssl);
+  j->s->ssl = NULL;
+  j->ok = (j->conn > 0 ||
+           server_ctx(j->s, j->device, j->srv, j->err, j->err_len)) &&
+          server_begin(j->s, j->srv, j->err, j->err_len);
+}
+
 int cf_hs_boringssl_record(uint8_t **out, size_t *out_len,
                            const struct cf_case *device, uint32_t options,
                            const struct cf_hs_server_config *srv, char *err,
@@ -898,7 +1018,7 @@ int cf_hs_boringssl_record(uint8_t **out, size_t *out_len,
   struct client_conn conns[CF_HS_MAX_CONNECTIONS];
   struct capture caps[CF_HS_MAX_CONNECTIONS];
   size_t num_conns = 0;
-  void *client_rng = NULL, *server_rng = NULL;
+  struct party pc = {0}, ps = {0};
   uint8_t *device_der = NULL;
   size_t device_der_len = 0;
   int ok = 0;
@@ -914,7 +1034,8 @@ int cf_hs_boringssl_record(uint8_t **out, size_t *out_len,
     return 0;
   }
   if (!rng_self_check()) {
-    snprintf(err, err_len, "BoringSSL's RNG cannot be reset (not built with "
+    snprintf(err, err_len, "BoringSSL's RNG is not deterministic per thread "
+             "(not a fuzzing build: FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION / "
              "BORINGSSL_UNSAFE_DETERMINISTIC_MODE, or a changed rand.c)");
     return 0;
   }
@@ -937,10 +1058,14 @@ int cf_hs_boringssl_record(uint8_t **out, size_t *out_len,
     goto done;
   }
 
-  /* As cf_hs_boringssl_client_run: reset, then the client draws first (its
-   * SSL_new draws the GREASE seed). Every server object is made on the
-   * server's DRBG state, never on the client's. */
+  /* As cf_hs_boringssl_client_run: reset, then the client, on a thread of
+   * its own, draws first (its SSL_new draws the GREASE seed). Every server
+   * object is made on the server's thread, never on the client's. */
   rng_reset();
+  if (!party_start(&pc) || !party_start(&ps)) {
+    snprintf(err, err_len, "cannot start the client and server threads");
+    goto done;
+  }
   size_t want = srv->resume ? 2 : 1;
   for (size_t conn = 0; conn < want; conn++) {
     struct client_conn *c = &conns[conn];
@@ -952,26 +1077,20 @@ int cf_hs_boringssl_record(uint8_t **out, size_t *out_len,
       snprintf(err, err_len, "out of memory");
       goto done;
     }
-    rng_put(client_rng);
-    int begun = client_begin(c, ctx, ccfg, device, c_in, c_out,
-                             conn == 0 ? NULL : st.session, &st);
-    client_rng = rng_take();
-    if (!begun) {
+    struct begin_job bj = {c, ctx, ccfg, device, c_in, c_out,
+                           conn == 0 ? NULL : st.session, &st, 0};
+    party_call(&pc, begin_job_run, &bj);
+    if (!bj.ok) {
       snprintf(err, err_len, "the device client cannot be set up");
       goto done;
     }
     num_conns++;
-    rng_put(server_rng);
-    SSL_free(s.ssl);
-    s.ssl = NULL;
-    int server_ready =
-        (conn > 0 || server_ctx(&s, device, srv, err, err_len)) &&
-        server_begin(&s, srv, err, err_len);
-    server_rng = rng_take();
-    if (!server_ready) {
+    struct server_job sj = {&s, device, srv, err, err_len, conn, 0};
+    party_call(&ps, server_job_run, &sj);
+    if (!sj.ok) {
       goto done;
     }
-    if (!record_conn(c, c_out, &s, &client_rng, &server_rng, &caps[conn], err,
+    if (!record_conn(c, c_out, &s, &pc, &ps, &caps[conn], err,
                      err_len)) {
       goto done;
     }
@@ -999,9 +1118,8 @@ done:
   SSL_SESSION_free(st.session);
   SSL_free(s.ssl);
   SSL_CTX_free(s.ctx);
-  OPENSSL_free(client_rng);
-  OPENSSL_free(server_rng);
-  rng_put(NULL);
+  party_stop(&pc);
+  party_stop(&ps);
   cf_transcript_writer_cleanup(&w);
   free(device_der);
   ERR_clear_error();

@@ -50,6 +50,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "chainfuzz/bssl_compat.h"
 #include "chainfuzz/finding.h"
 
 #include <openssl/asn1.h>
@@ -187,7 +188,7 @@ static size_t bio_len(const BIO *bio) {
  * checks the printing invariants. |bio| is a scratch memory BIO. */
 static void exercise_name(const X509_NAME *name, const char *label, BIO *bio) {
   static const unsigned long kPrintFlags[] = {
-      XN_FLAG_RFC2253, XN_FLAG_ONELINE, XN_FLAG_MULTILINE, XN_FLAG_COMPAT};
+      XN_FLAG_RFC2253, XN_FLAG_ONELINE, CF_XN_FLAG_MULTILINE, XN_FLAG_COMPAT};
   char small[kOnelineBufLen];
   char *full = NULL;
   unsigned char *utf8 = NULL;

@@ -11,6 +11,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "chainfuzz/bssl_compat.h"
 #include "chainfuzz/validator.h"
 
 /* kBoringsslReasons maps X509_V_ERR_* codes to the taxonomy. Codes missing
@@ -150,10 +151,10 @@ static int apply_profile(X509_STORE_CTX *ctx, const struct cf_profile *p) {
     return 0;
   }
   X509_VERIFY_PARAM_set_time(param, (time_t)cf_profile_effective_time(p));
-  /* BoringSSL (like OpenSSL before 1.1.0) counts the trust anchor in the
-   * depth: depth N allows N-1 intermediates. The profile counts
-   * intermediates only, as OpenSSL 1.1+ documents. */
-  X509_VERIFY_PARAM_set_depth(param, (int)p->max_depth + 1);
+  /* The profile counts intermediates only, as OpenSSL 1.1+ and upstream
+   * BoringSSL do; the Android snapshot counts the trust anchor too
+   * (bssl_compat.h). */
+  X509_VERIFY_PARAM_set_depth(param, cf_bssl_verify_depth((int)p->max_depth));
   if (p->flags & CF_PROFILE_FLAG_PARTIAL_CHAIN) {
     vflags |= X509_V_FLAG_PARTIAL_CHAIN;
   }

@@ -6,11 +6,14 @@
  *   CF_TARGET_VERIFY   its chain adapter (validators/): cf_<lib>_verify
  *   CF_HS_CONFIG       CF_HS_DEVICE, or a misconfiguration for the
  *                      *_negative canaries (CF_HS_VALIDATOR names them)
- *   CF_HS_FUZZER_MODE  1 for handshake_client_boringssl_fuzzer, linked with
- *                      a libssl built with BORINGSSL_UNSAFE_FUZZER_MODE
- *                      (handshake signatures, Finished and record MACs are
- *                      checked but ignored, records are not encrypted): the
- *                      fuzzer gets deep, the signature oracle is off.
+ *   CF_HS_FUZZER_MODE  1 for handshake_client_boringssl_fuzzer: BoringSSL's
+ *                      fuzzer mode (handshake signatures, Finished and
+ *                      record MACs are checked but ignored, records are not
+ *                      encrypted): the fuzzer gets deep, the signature
+ *                      oracle is off. Upstream switches it on at run time
+ *                      (CRYPTO_set_fuzzer_mode, in LLVMFuzzerInitialize);
+ *                      the snapshot links a libssl built with
+ *                      BORINGSSL_UNSAFE_FUZZER_MODE (build.sh; bssl_compat.h).
  * Seeds: corpus/handshake_client_<lib>[_fuzzer] (recorded by hsrecord).
  *
  * Input: a transcript (include/chainfuzz/transcript.h): the device's
@@ -29,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "chainfuzz/bssl_compat.h"
 #include "chainfuzz/finding.h"
 #include "chainfuzz/handshake.h"
 #include "chainfuzz/transcript.h"
@@ -60,6 +64,9 @@ static struct cf_hs_result g_result;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
   g_verbose = getenv("CHAINFUZZ_VERBOSE") != NULL;
+  if (CF_HS_FUZZER_MODE) {
+    (void)cf_bssl_set_fuzzer_mode(); /* 0: the libssl is built that way */
+  }
   return 0;
 }
 
