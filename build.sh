@@ -68,6 +68,10 @@ Options:
   --libs-of T     print "TARGET LIBRARY..." for each of those targets
   --jobs N        parallel jobs (default: number of cores)
   --no-install    never run apt-get; fail with the command to run instead
+  --install-only  install the tools the flavors need (and --with PKGS, a
+                  list of Debian packages) and exit
+  --sources       fetch the library sources (Debian's, or *_SRC) and print
+                  "LIBRARY DIRECTORY" per library, then exit
   --list-targets  print the target names and exit
   --target-info   print "TARGET TEMPLATE SEEDS" per target and exit
                   (source targets/TEMPLATE.c, seeds corpus/SEEDS/)
@@ -129,6 +133,9 @@ libs_of() {
 
 JOBS=$(nproc 2>/dev/null || echo 2)
 NO_INSTALL=0
+INSTALL_ONLY=0
+SOURCES_ONLY=0
+EXTRA_PKGS=""
 FLAVORS=""
 SELECT=""
 SELECT_GIVEN=0
@@ -145,6 +152,10 @@ while [[ $# -gt 0 ]]; do
     --libs-of) [[ $# -ge 2 ]] || die_usage "--libs-of needs a list of targets"
                libs_of ${2//,/ }; exit 0 ;;
     --no-install) NO_INSTALL=1; shift ;;
+    --install-only) INSTALL_ONLY=1; shift ;;
+    --with) [[ $# -ge 2 ]] || die_usage "--with needs a list of Debian packages"
+            EXTRA_PKGS="$EXTRA_PKGS $2"; shift 2 ;;
+    --sources) SOURCES_ONLY=1; shift ;;
     --list-targets) list_targets; exit 0 ;;
     --target-info) target_info; exit 0 ;;
     --canary-info) target_info --canaries; exit 0 ;;
@@ -185,6 +196,12 @@ need_packages() {
   if [[ " $FLAVORS " == *" afl "* && ! -f $AFL_DRIVER ]]; then
     missing="$missing afl++"
   fi
+  # --with: packages wanted by name (libraries, not commands).
+  local p
+  for p in $EXTRA_PKGS; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+      missing="$missing $p"
+  done
   printf '%s\n' $missing | sort -u | tr '\n' ' '
 }
 
@@ -349,6 +366,25 @@ bssl_include() {
   if [[ -d $BSSL_SRC/src/include ]]; then echo "$BSSL_SRC/src/include"; else echo "$BSSL_SRC/include"; fi
 }
 
+# bssl_features sets BSSL_FEATURES (CF_BSSL_HAVE_* for our code; see
+# include/chainfuzz/bssl_compat.h) and BSSL_RUNTIME_FUZZER_MODE (1: fuzzer
+# mode is CRYPTO_set_fuzzer_mode at run time, no second libssl is built)
+# by compiling probes against the tree's headers: capabilities, never
+# version strings.
+bssl_features() {
+  local inc probe
+  inc=$(bssl_include)
+  BSSL_FEATURES="" BSSL_RUNTIME_FUZZER_MODE=0
+  probe='#include <openssl/crypto.h>
+void cf_probe(void) { CRYPTO_set_fuzzer_mode(1); }'
+  if printf '%s\n' "$probe" | clang -fsyntax-only -Werror -x c -I"$inc" \
+       -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION - 2>/dev/null; then
+    BSSL_FEATURES="$BSSL_FEATURES -DCF_BSSL_HAVE_SET_FUZZER_MODE"
+    BSSL_RUNTIME_FUZZER_MODE=1
+  fi
+  log "BoringSSL: fuzzer mode $([[ $BSSL_RUNTIME_FUZZER_MODE == 1 ]] && echo 'at run time (CRYPTO_set_fuzzer_mode)' || echo 'compiled into a second libssl')"
+}
+
 # cache_entry NAME CC MAKEFILE KEY-LINE...: creates and prints the cache
 # directory of one library build, keyed by the key lines (source version,
 # compilers and flags), the compiler's version and the makefile that builds
@@ -387,11 +423,14 @@ build_boringssl() {
       die "BoringSSL build failed (flags: $cflags)"
   else
     command -v cmake >/dev/null || die "cmake is needed to build an upstream BoringSSL tree"
-    cmake -S "$BSSL_SRC" -B "$dir/cmake" -DCMAKE_BUILD_TYPE=Release \
-      -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" \
+    # BORINGSSL_ALLOW_CXX_RUNTIME: without it BoringSSL compiles with
+    # -fno-rtti, which clang refuses next to -fsanitize=vptr (OSS-Fuzz's
+    # undefined build; its own boringssl project sets it too).
+    flock "$dir.lock" cmake -S "$BSSL_SRC" -B "$dir/cmake" -DCMAKE_BUILD_TYPE=Release \
+      -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" -DBORINGSSL_ALLOW_CXX_RUNTIME=1 \
       -DCMAKE_C_FLAGS="$cflags" -DCMAKE_CXX_FLAGS="$cxxflags" >&2 ||
       die "cmake configure of BoringSSL failed"
-    cmake --build "$dir/cmake" --target crypto ssl -j "$JOBS" >&2 ||
+    flock "$dir.lock" cmake --build "$dir/cmake" --target crypto ssl -j "$JOBS" >&2 ||
       die "BoringSSL build failed"
     cp -f "$(find "$dir/cmake" -name libcrypto.a | head -n 1)" "$dir/libcrypto.a"
     cp -f "$(find "$dir/cmake" -name libssl.a | head -n 1)" "$dir/libssl.a"
@@ -399,33 +438,29 @@ build_boringssl() {
   link_cache_entry "$link" "$dir"
 }
 
-# build_boringssl_fuzzer_ssl DIR CC CXX CFLAGS CXXFLAGS: libssl.a alone,
-# built with BORINGSSL_UNSAFE_FUZZER_MODE on top of the flavor's flags, for
+# build_boringssl_fuzzer_ssl DIR CC CXX CFLAGS CXXFLAGS: the libssl of
 # handshake_client_boringssl_fuzzer (handshake signatures, Finished and
-# record MACs checked but ignored; records not encrypted). It links the
-# flavor's libcrypto.a: fuzzer mode changes nothing there that we use.
+# record MACs checked but ignored; records not encrypted). Where fuzzer mode
+# is a run-time switch (upstream: bssl_features), DIR is the flavor's own
+# BoringSSL and the target switches it on; else (the snapshot) libssl.a is
+# built again with BORINGSSL_UNSAFE_FUZZER_MODE on top of the flavor's
+# flags and links the flavor's libcrypto.a (fuzzer mode changes nothing
+# there that we use).
 build_boringssl_fuzzer_ssl() {
   local link=$1 cc=$2 cxx=$3 cflags="$4 -DBORINGSSL_UNSAFE_FUZZER_MODE"
   local cxxflags="$5 -DBORINGSSL_UNSAFE_FUZZER_MODE" dir
-  if [[ $BSSL_LAYOUT != eureka ]]; then
-    # Upstream trees (OSS-Fuzz): a second CMake build with the fuzzer-mode
-    # flags; only its libssl.a is used. (Untested here: no upstream tree.)
-    dir=$(cache_entry boringssl-fuzzer "$cc" "$ROOT/mk/boringssl.mk" "$BSSL_ID" "$BSSL_LAYOUT" \
-            "$cc $cflags" "$cxx $cxxflags")
-    cmake -S "$BSSL_SRC" -B "$dir/cmake" -DCMAKE_BUILD_TYPE=Release \
-      -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" \
-      -DCMAKE_C_FLAGS="$cflags" -DCMAKE_CXX_FLAGS="$cxxflags" >&2 ||
-      die "cmake configure of BoringSSL (fuzzer mode) failed"
-    cmake --build "$dir/cmake" --target ssl -j "$JOBS" >&2 || die "BoringSSL fuzzer-mode build failed"
-    cp -f "$(find "$dir/cmake" -name libssl.a | head -n 1)" "$dir/libssl.a"
-  else
-    dir=$(cache_entry boringssl-fuzzer "$cc" "$ROOT/mk/boringssl.mk" "$BSSL_ID" "$BSSL_LAYOUT" \
-            "$cc $cflags" "$cxx $cxxflags")
-    env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
-    flock "$dir.lock" make -s -j"$JOBS" -f "$ROOT/mk/boringssl.mk" SRC="$BSSL_SRC" OUT="$dir" \
-      CC="$cc" CXX="$cxx" CFLAGS="$cflags" CXXFLAGS="$cxxflags" "$dir/libssl.a" >&2 ||
-      die "BoringSSL fuzzer-mode libssl build failed (flags: $cflags)"
+  if [[ $BSSL_RUNTIME_FUZZER_MODE == 1 ]]; then
+    link_cache_entry "$link" "$(readlink -f "$(dirname "$link")/boringssl")"
+    return
   fi
+  [[ $BSSL_LAYOUT == eureka ]] ||
+    die "$BSSL_SRC: an upstream-layout BoringSSL without CRYPTO_set_fuzzer_mode is not supported"
+  dir=$(cache_entry boringssl-fuzzer "$cc" "$ROOT/mk/boringssl.mk" "$BSSL_ID" "$BSSL_LAYOUT" \
+          "$cc $cflags" "$cxx $cxxflags")
+  env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+  flock "$dir.lock" make -s -j"$JOBS" -f "$ROOT/mk/boringssl.mk" SRC="$BSSL_SRC" OUT="$dir" \
+    CC="$cc" CXX="$cxx" CFLAGS="$cflags" CXXFLAGS="$cxxflags" "$dir/libssl.a" >&2 ||
+    die "BoringSSL fuzzer-mode libssl build failed (flags: $cflags)"
   link_cache_entry "$link" "$dir"
 }
 
@@ -550,9 +585,13 @@ build_wolfssl() {
 
 # ------------------------------------------------------------- flavors --
 
-# Flags shared by our code in every flavor: deterministic BoringSSL RNG so a
-# saved input (and an ECDSA signature made by certgen) reproduces forever.
-COMMON_DEFS="-DBORINGSSL_UNSAFE_DETERMINISTIC_MODE"
+# Flags shared by every library and our code in every flavor: BoringSSL's
+# deterministic RNG, so a saved input reproduces forever (the handshake
+# clients' draws; certgen never draws: certgen/sign.h). The snapshot calls
+# it BORINGSSL_UNSAFE_DETERMINISTIC_MODE, upstream (and OSS-Fuzz's CFLAGS)
+# FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION, which also makes OpenSSL's
+# ASN1_STRINGs unterminated, as on OSS-Fuzz.
+COMMON_DEFS="-DBORINGSSL_UNSAFE_DETERMINISTIC_MODE -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 DBG="-g -fno-omit-frame-pointer"
 
@@ -616,7 +655,8 @@ build_ours() {
   [[ $SELECT_GIVEN == 1 ]] && goal=(selected SELECT="$SELECT")
   env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
   make -s -j"$JOBS" -C "$ROOT" -f "$ROOT/mk/chainfuzz.mk" OUT="$out" "${goal[@]}" \
-    CC="$CC" CXX="$CXX" CFLAGS="$CFLAGS_OURS" LDFLAGS="$LDFLAGS_OURS" \
+    CC="$CC" CXX="$CXX" CFLAGS="$CFLAGS_OURS $BSSL_FEATURES" \
+    CXXFLAGS="${CXXFLAGS_OURS:-$CFLAGS_OURS} $BSSL_FEATURES" LDFLAGS="$LDFLAGS_OURS" \
     ENGINE="$ENGINE" TOOLS="$TOOLS" WERROR="$werror" BSSL_INC="$(bssl_include)" \
     BSSL_LIB="$out/boringssl" BSSL_FUZZ_LIB="$out/boringssl-fuzzer" MBEDTLS_INC="$MBED_SRC/include" MBEDTLS_LIB="$out/mbedtls" \
     WOLFSSL_INC="$WOLF_SRC" WOLFSSL_LIB="$out/wolfssl" WOLFSSL_DEFS="$WOLFSSL_DEFS" \
@@ -706,6 +746,7 @@ ossfuzz_build() {
     BORINGSSL_SRC=$SRC/boringssl
   fi
   boringssl_source
+  bssl_features
   if [[ -z ${MBEDTLS_SRC:-} ]]; then
     [[ -d $SRC/mbedtls ]] ||
       die "OSS-Fuzz mode: neither MBEDTLS_SRC nor \$SRC/mbedtls exists (Dockerfile: git clone --depth 1 --branch mbedtls-2.28 https://github.com/Mbed-TLS/mbedtls.git mbedtls)"
@@ -734,7 +775,12 @@ ossfuzz_build() {
   build_wolfssl "$BUILD/ossfuzz/wolfssl" "$CC" "$cflags"
   # MemorySanitizer cannot see what assembly writes: no-asm there.
   build_openssl "$BUILD/ossfuzz/openssl" "$CC" "$cflags" "$([[ ${SANITIZER:-} = memory ]] && echo 0 || echo 1)"
-  CFLAGS_OURS=$cflags; LDFLAGS_OURS="$LIB_FUZZING_ENGINE"
+  # What aborts on OSS-Fuzz is decided here: it passes targets no
+  # environment (oss-fuzz/build.sh documents CHAINFUZZ_REJECT_FINDINGS).
+  local rejects=${CHAINFUZZ_REJECT_FINDINGS:-1}
+  [[ $rejects == 0 || $rejects == 1 ]] || die "CHAINFUZZ_REJECT_FINDINGS must be 0 or 1, not '$rejects'"
+  cflags="$cflags -DCF_REJECT_FINDINGS_DEFAULT=$rejects"; cxxflags="$cxxflags -DCF_REJECT_FINDINGS_DEFAULT=$rejects"
+  CFLAGS_OURS=$cflags; CXXFLAGS_OURS=$cxxflags; LDFLAGS_OURS="$LIB_FUZZING_ENGINE"
   ENGINE=ossfuzz; TOOLS=0
   build_ours "$BUILD/ossfuzz"
   local t tpl seeds
@@ -759,7 +805,14 @@ if [[ -n ${OUT:-} && -n ${LIB_FUZZING_ENGINE:-} ]]; then
 fi
 
 install_tools
+[[ $INSTALL_ONLY == 1 ]] && exit 0
 boringssl_source
+if [[ $SOURCES_ONLY == 1 ]]; then
+  mbedtls_source; wolfssl_source; openssl_source
+  printf 'boringssl %s\nmbedtls %s\nwolfssl %s\nopenssl %s\n' "$BSSL_SRC" "$MBED_SRC" "$WOLF_SRC" "$OSSL_SRC"
+  exit 0
+fi
+bssl_features
 mbedtls_source
 wolfssl_source
 OSSL_SRC="" OSSL_VERSION=""

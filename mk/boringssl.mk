@@ -33,7 +33,10 @@ endif
 BSSL_CPPFLAGS := -I$(SRC)/src/include -I$(SRC)/src/crypto $(ASM_DEFS)
 BSSL_WARN := -w
 C_STD := -std=gnu11
-CXX_STD := -std=c++14 -fno-exceptions -fno-rtti
+# -fno-rtti unless vptr checking is asked for (OSS-Fuzz's undefined build:
+# clang refuses -fsanitize=vptr with -fno-rtti; upstream's CMake has
+# BORINGSSL_ALLOW_CXX_RUNTIME for the same).
+CXX_STD := -std=c++14 -fno-exceptions $(if $(findstring vptr,$(CXXFLAGS)),,-fno-rtti)
 
 crypto_objs := $(patsubst %,$(OUT)/obj/%.o,$(crypto_sources) $(asm_sources))
 ssl_objs := $(patsubst %,$(OUT)/obj/%.o,$(ssl_sources))

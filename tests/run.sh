@@ -43,7 +43,10 @@ TIER=${CHAINFUZZ_TEST_TIER:-fast}
 #   seeds_committed_test   regenerates every committed seed, the handshake
 #                          transcripts included (~4 min), to prove they are
 #                          what seedgen, certgen and hsrecord make now
-SLOW_TESTS="e2e_planted_bug_test seeds_committed_test"
+#   ossfuzz_build_test     an OSS-Fuzz-flags build of every library and
+#                          target, then harness/check-build.sh (~10 min:
+#                          over the fast tier's budget, issue 12)
+SLOW_TESTS="e2e_planted_bug_test seeds_committed_test ossfuzz_build_test"
 
 passed=0
 failed=0

@@ -13,6 +13,9 @@
  *  - reject-when-should-accept: the validator rejects a chain the oracle
  *    says must be accepted (a device that goes offline). Reported unless
  *    CHAINFUZZ_REJECT_FINDINGS=0 (switch it off to hunt accept bugs only);
+ *    the default when the variable is unset is compiled in
+ *    (CF_REJECT_FINDINGS_DEFAULT, from CHAINFUZZ_REJECT_FINDINGS at build
+ *    time: OSS-Fuzz passes no environment to targets, oss-fuzz/build.sh);
  *  - EITHER verdicts are never findings;
  *  - the recipe's algorithm list, minimum RSA size and chain-size limit are
  *    reset to the defaults: the case cannot carry them to a validator;
@@ -61,6 +64,10 @@ static int g_report_rejects = 1;
  * `openssl x509`). */
 static const char *g_write_case;
 
+#ifndef CF_REJECT_FINDINGS_DEFAULT
+#define CF_REJECT_FINDINGS_DEFAULT 1
+#endif
+
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
   char err[256];
   const char *rejects = getenv("CHAINFUZZ_REJECT_FINDINGS");
@@ -69,7 +76,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     abort();
   }
   g_verbose = getenv("CHAINFUZZ_VERBOSE") != NULL;
-  g_report_rejects = rejects == NULL || strcmp(rejects, "0") != 0;
+  g_report_rejects = rejects == NULL ? CF_REJECT_FINDINGS_DEFAULT
+                                     : strcmp(rejects, "0") != 0;
   g_write_case = getenv("CHAINFUZZ_WRITE_CASE");
   return 0;
 }
