@@ -5,7 +5,8 @@
  * -> certificates -> case): honest chains accepted with their path, the
  * case's clock (expired, not yet valid, clock unset) read through
  * wc_SetTimeCb, names and IP addresses, untrusted chains, bad signatures, a
- * CA:FALSE issuer. Run from the repository root. */
+ * CA:FALSE issuer; and damaged certificates (empty signature first) are
+ * rejected, never an ERROR (issue 18). Run from the repository root. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,7 +68,11 @@ static void test_code_table(void) {
       {ECC_KEY_SIZE_E, CF_REASON_WEAK_KEY},
       {ASN_PARSE_E, CF_REASON_PARSE},
       {HANDSHAKE_SIZE_ERROR, CF_REASON_RESOURCE_LIMIT},
-      {MEMORY_E, CF_REASON_INTERNAL},
+      /* Issue 18: wolfSSL's generic codes that bad certificates raise. */
+      {BAD_FUNC_ARG, CF_REASON_SIGNATURE},
+      {MEMORY_E, CF_REASON_PARSE},
+      {MEMORY_ERROR, CF_REASON_INTERNAL},
+      {NOT_CA_ERROR, CF_REASON_NOT_CA},
   };
   for (size_t i = 0; i < sizeof(kExpect) / sizeof(kExpect[0]); i++) {
     tap_ok(cf_wolfssl_reason(kExpect[i].code) == kExpect[i].want, "%d (%s) -> %s",
@@ -76,6 +81,17 @@ static void test_code_table(void) {
   }
   tap_ok(cf_wolfssl_reason(-99999) == CF_REASON_OTHER && cf_wolfssl_reason(0) == CF_REASON_OTHER,
          "a code the table does not know maps to OTHER");
+  /* INTERNAL is reported as ERROR: only the TLS layer's allocation failure
+   * may say it. */
+  int internal_ok = 1;
+  for (size_t i = 0; i < num; i++) {
+    if (t[i].reason == CF_REASON_INTERNAL && t[i].code != MEMORY_ERROR) {
+      internal_ok = 0;
+      printf("# code %d (%s) maps to INTERNAL\n", t[i].code,
+             cf_wolfssl_code_text(t[i].code));
+    }
+  }
+  tap_ok(internal_ok, "only MEMORY_ERROR maps to INTERNAL (ERROR)");
 }
 
 static void test_junk(void) {
@@ -183,9 +199,147 @@ static void test_scenarios(void) {
   cf_pool_free(&pool);
 }
 
+/* recipe_verdict builds recipe |text| (certgen's format) and runs wolfSSL
+ * on it: 1 with the verdict in |*v|, 0 if it does not build. */
+static int recipe_verdict(struct cf_verdict *v, const struct cf_pool *pool,
+                          const char *text) {
+  struct cf_recipe *r = malloc(sizeof(*r));
+  struct cf_recipe_error rerr;
+  struct cf_built built;
+  struct cf_case c;
+  char err[256];
+  uint8_t *der = NULL;
+  size_t der_len = 0;
+  int ok = 0;
+  memset(&built, 0, sizeof(built));
+  if (r != NULL && cf_recipe_parse(r, &rerr, text, strlen(text), "test") &&
+      cf_build_certs(&built, r, pool, err, sizeof(err)) &&
+      cf_build_case(&der, &der_len, r, &built) &&
+      cf_case_parse(&c, NULL, der, der_len) == CF_CASE_OK) {
+    memset(v, 0, sizeof(*v));
+    cf_wolfssl_verify(v, &c);
+    ok = 1;
+  }
+  free(der);
+  cf_built_free(&built);
+  free(r);
+  return ok;
+}
+
+/* chain_recipe writes a root -> ica -> leaf recipe: root and ica keys of
+ * type |key| ("p256", ...), |ica_lines| and |leaf_lines| added to those
+ * blocks. */
+static void chain_recipe(char *out, size_t out_len, const char *key,
+                         const char *ica_lines, const char *leaf_lines) {
+  snprintf(out, out_len,
+           "recipe 1\nid test::x\nexpect either\n"
+           "cert root root\n  key root-%s\n"
+           "cert ica ica\n  key intermediate-%s\n  issuer root\n%s"
+           "cert leaf leaf\n  key leaf-p256\n  issuer ica\n"
+           "  san dns:device.example.com\n%s"
+           "device\n  anchors root\n  chain leaf ica\n"
+           "  dns device.example.com\n",
+           key, key, ica_lines, leaf_lines);
+}
+
+/* Issue 18 item 4: certificates wolfSSL refuses with a generic code are
+ * rejected with a reason, never an ERROR verdict (the consistency oracle's
+ * FINDING kind=invariant reason=INTERNAL). */
+static void test_bad_certificates(void) {
+  static const char *kKeys[] = {"rsa2048", "p256", "p384", "ed25519"};
+  static const char *kDefects[] = {
+      "sig-empty",     "sig-truncate",     "sig-bitflip",
+      "sig-zero-rs",   "bitstring-unused", "tbs-trailing",
+      "long-length",   "trailing-data",    "nonminimal-serial",
+      "wrong-outer-tag", "indefinite-length"};
+  struct cf_pool pool;
+  char err[256], text[2048];
+  if (!cf_pool_load(&pool, "certgen/keys", err, sizeof(err))) {
+    tap_ok(0, "load the key pool: %s", err);
+    return;
+  }
+  /* The empty signature first: wolfSSL says BAD_FUNC_ARG. */
+  for (size_t k = 0; k < sizeof(kKeys) / sizeof(kKeys[0]); k++) {
+    struct cf_verdict v;
+    chain_recipe(text, sizeof(text), kKeys[k], "", "  defect sig-empty\n");
+    int built = recipe_verdict(&v, &pool, text);
+    tap_ok(built && v.decision == CF_REJECT && v.reason == CF_REASON_SIGNATURE &&
+               v.native_code == BAD_FUNC_ARG,
+           "a leaf with an empty signature (%s issuer): REJECT SIGNATURE, "
+           "wolfSSL's BAD_FUNC_ARG (got %s %s, %ld %s)",
+           kKeys[k], built ? cf_decision_name(v.decision) : "no case",
+           built ? cf_reason_name(v.reason) : "", built ? v.native_code : 0,
+           built ? v.native_text : "");
+  }
+  /* An iPAddress SAN of 5 bytes: wolfSSL says MEMORY_E ("Out of Memory for
+   * IP string"), not an allocation failure. */
+  {
+    struct cf_verdict v;
+    snprintf(text, sizeof(text),
+             "recipe 1\nid test::x\nexpect either\n"
+             "cert root root\n  key root-p256\n"
+             "cert leaf leaf\n  key leaf-p256\n  issuer root\n"
+             "  san dns:device.example.com raw:8705c000020a01\n"
+             "device\n  anchors root\n  chain leaf\n"
+             "  dns device.example.com\n");
+    int built = recipe_verdict(&v, &pool, text);
+    tap_ok(built && v.decision == CF_REJECT && v.reason == CF_REASON_PARSE &&
+               v.native_code == MEMORY_E,
+           "a leaf with a 5-byte iPAddress SAN: REJECT PARSE, wolfSSL's "
+           "MEMORY_E (got %s %s, %ld %s)",
+           built ? cf_decision_name(v.decision) : "no case",
+           built ? cf_reason_name(v.reason) : "", built ? v.native_code : 0,
+           built ? v.native_text : "");
+  }
+  {
+    struct cf_verdict v;
+    memset(&v, 0, sizeof(v));
+    int built = cf_test_scenario_verdict(&v, &pool, "cve::ica-empty-signature",
+                                         cf_wolfssl_verify, NULL);
+    tap_ok(built && v.decision == CF_REJECT && v.reason != CF_REASON_INTERNAL,
+           "an intermediate with an empty signature (cve::ica-empty-signature): "
+           "REJECT (got %s %s, %ld %s)",
+           built ? cf_decision_name(v.decision) : "no case",
+           built ? cf_reason_name(v.reason) : "", built ? v.native_code : 0,
+           built ? v.native_text : "");
+  }
+  /* Every defect certgen makes, on the leaf and on the intermediate, under
+   * each issuer key type: REJECT or (a defect wolfSSL tolerates) ACCEPT,
+   * never ERROR. */
+  size_t total = 0, not_error = 0, rejected = 0;
+  for (int on_ica = 0; on_ica < 2; on_ica++) {
+    for (size_t k = 0; k < sizeof(kKeys) / sizeof(kKeys[0]); k++) {
+      for (size_t d = 0; d < sizeof(kDefects) / sizeof(kDefects[0]); d++) {
+        char line[64];
+        struct cf_verdict v;
+        snprintf(line, sizeof(line), "  defect %s\n", kDefects[d]);
+        chain_recipe(text, sizeof(text), kKeys[k], on_ica ? line : "",
+                     on_ica ? "" : line);
+        if (!recipe_verdict(&v, &pool, text)) {
+          continue; /* sig-zero-rs needs an ECDSA signer */
+        }
+        total++;
+        not_error += v.decision != CF_ERROR;
+        rejected += v.decision == CF_REJECT;
+        if (v.decision == CF_ERROR) {
+          printf("# %s on the %s (%s issuer): ERROR %s, %ld %s\n", kDefects[d],
+                 on_ica ? "intermediate" : "leaf", kKeys[k],
+                 cf_reason_name(v.reason), v.native_code, v.native_text);
+        }
+      }
+    }
+  }
+  tap_ok(total >= 80 && not_error == total && rejected * 2 > total,
+         "%zu of %zu damaged chains (11 defects x 4 issuer keys x leaf or "
+         "intermediate) get no ERROR verdict (%zu REJECT)",
+         not_error, total, rejected);
+  cf_pool_free(&pool);
+}
+
 int main(void) {
   test_code_table();
   test_junk();
+  test_bad_certificates();
   test_scenarios();
   return tap_done();
 }

@@ -98,7 +98,16 @@
 
 /* kWolfsslReasons maps wolfSSL (wolfCrypt and TLS layer) error codes to the
  * taxonomy. Codes missing here map to CF_REASON_OTHER;
- * tests/wolfssl_validator_test.c checks the table. */
+ * tests/wolfssl_validator_test.c checks the table.
+ *
+ * Every code ProcessPeerCerts returns is its verdict on the certificates it
+ * was given: a REJECT, whatever the code's name says (issue 18). Generic
+ * codes get the reason of the certificate problem that raises them on this
+ * path: wolfSSL 5.5 says BAD_FUNC_ARG for an empty signature value and
+ * MEMORY_E for an iPAddress SAN that is neither 4 nor 16 bytes. Only the TLS
+ * layer's MEMORY_ERROR (AllocDer and the like: nothing a certificate
+ * decides) maps to INTERNAL, which reject() reports as ERROR, as are setup
+ * failures before ProcessPeerCerts. */
 static const struct cf_wolfssl_code kWolfsslReasons[] = {
     /* Chain building and signatures. */
     {ASN_NO_SIGNER_E, CF_REASON_UNTRUSTED},
@@ -106,17 +115,24 @@ static const struct cf_wolfssl_code kWolfsslReasons[] = {
     {ASN_SIG_CONFIRM_E, CF_REASON_SIGNATURE},
     {SIG_VERIFY_E, CF_REASON_SIGNATURE},
     {ASN_SIG_OID_E, CF_REASON_SIGNATURE},
+    /* ConfirmSignature's argument check: an empty signature value (sigSz 0),
+     * or an Ed25519/Ed448 issuer key of the wrong length
+     * (wc_ed25519_import_public). Not a caller's mistake on this path. */
+    {BAD_FUNC_ARG, CF_REASON_SIGNATURE},
     {ASN_SIG_KEY_E, CF_REASON_WEAK_ALGORITHM},
     {ASN_SIG_HASH_E, CF_REASON_WEAK_ALGORITHM},
     {SIG_TYPE_E, CF_REASON_WEAK_ALGORITHM},
     {NOT_COMPILED_IN, CF_REASON_WEAK_ALGORITHM},
     {ECC_CURVE_OID_E, CF_REASON_WEAK_ALGORITHM},
+    {HASH_TYPE_E, CF_REASON_WEAK_ALGORITHM}, /* a digest not built in */
     /* Validity. */
     {ASN_BEFORE_DATE_E, CF_REASON_NOT_YET_VALID},
     {ASN_AFTER_DATE_E, CF_REASON_EXPIRED},
     /* Extensions and constraints. */
     {ASN_CRIT_EXT_E, CF_REASON_CRITICAL_EXTENSION},
     {ASN_NAME_INVALID_E, CF_REASON_NAME_CONSTRAINTS},
+    /* AddCA on a chain CA: cA FALSE, or cA without keyCertSign. */
+    {NOT_CA_ERROR, CF_REASON_NOT_CA},
     {ASN_PATHLEN_SIZE_E, CF_REASON_PATH_LENGTH},
     {ASN_PATHLEN_INV_E, CF_REASON_PATH_LENGTH},
     {MAX_CHAIN_ERROR, CF_REASON_PATH_LENGTH},
@@ -151,15 +167,20 @@ static const struct cf_wolfssl_code kWolfsslReasons[] = {
     {ASN_NO_SKID, CF_REASON_PARSE},
     {ASN_NO_AKID, CF_REASON_PARSE},
     {IS_POINT_E, CF_REASON_PARSE},
+    /* Decoding the issuer's public key (ConfirmSignature, key state). */
+    {ECC_BAD_ARG_E, CF_REASON_PARSE},
+    {MP_READ_E, CF_REASON_PARSE},
     {BUFFER_E, CF_REASON_PARSE},
     {BUFFER_ERROR, CF_REASON_PARSE},
     {PEER_KEY_ERROR, CF_REASON_PARSE},
     {NO_PEER_CERT, CF_REASON_PARSE},
     /* Resources and the library itself. */
     {HANDSHAKE_SIZE_ERROR, CF_REASON_RESOURCE_LIMIT},
-    {MEMORY_E, CF_REASON_INTERNAL},
+    /* DecodeAltNames: an iPAddress SAN of a length GenerateDNSEntryIPString
+     * refuses ("Out of Memory for IP string"); a real allocation failure in
+     * a fuzzing process is an ASan/libFuzzer report, not this code. */
+    {MEMORY_E, CF_REASON_PARSE},
     {MEMORY_ERROR, CF_REASON_INTERNAL},
-    {BAD_FUNC_ARG, CF_REASON_INTERNAL},
     {VERIFY_CERT_ERROR, CF_REASON_OTHER},
 };
 
@@ -353,6 +374,9 @@ static int leaf_is_rsa(const struct cf_case *c) {
   return rsa;
 }
 
+/* reject reports ProcessPeerCerts' error |code|: REJECT with its reason,
+ * but ERROR for the TLS layer's allocation failure (INTERNAL: see
+ * kWolfsslReasons). */
 static void reject(struct cf_verdict *out, int code) {
   enum cf_reason r = cf_wolfssl_reason(code);
   cf_verdict_set(out, r == CF_REASON_INTERNAL ? CF_ERROR : CF_REJECT, r, code,
