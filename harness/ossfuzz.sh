@@ -15,7 +15,8 @@
 # e.g. ../shared/upstream/boringssl-main-*.tar.xz) or Debian's snapshot,
 # Mbed TLS, wolfSSL and OpenSSL from Debian's source packages (build.sh
 # --sources). Differences from the real thing: clang 14 (OSS-Fuzz: trunk),
-# Debian's libc++ and AFL++ 4.04c, no Docker.
+# Debian's libc++ and AFL++ 4.04c, no -stdlib=libc++ with libFuzzer (see
+# below), no Docker.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -129,7 +130,12 @@ for engine in $ENGINES; do
       cc=afl-clang-fast cxx=afl-clang-fast++ cov="" lfe=/usr/lib/afl/libAFLDriver.a
     fi
     cflags="$BASE_CFLAGS $sflags $cov"
-    cxxflags="$cflags -stdlib=libc++"
+    # CXXFLAGS_EXTRA (-stdlib=libc++), except with libFuzzer: Debian's
+    # libFuzzer runtime is built against libstdc++ (OSS-Fuzz's carries a
+    # private libc++), and a binary with both C++ runtimes aborts at exit.
+    # The AFL++ build keeps it, so the link with CXXFLAGS is still tested.
+    cxxflags=$cflags
+    [[ $engine == libfuzzer ]] || cxxflags="$cflags -stdlib=libc++"
     [[ $san == undefined ]] && cflags="$cflags -fno-sanitize=function"
     printf 'ossfuzz: building %s (%s, %s) into %s\n' "$label" "$engine" "$san" "$out" >&2
     t0=$(date +%s)
