@@ -79,8 +79,16 @@ size_t afl_custom_fuzz(void *data, uint8_t *buf, size_t buf_size,
   /* One call in eight splices in a certificate of the other test case AFL
    * hands over (add_buf), when it is a case too. */
   if (add_buf != NULL && add_buf_size > 0 && (seed & 7) == 0) {
+    /* A record while it runs (case_mutator.h): a crash here kills afl-fuzz
+     * and leaves .mutation-<pid> in its working directory, which the target
+     * replays. */
+    struct cf_mutation_record rec = {CF_MUTATION_OP_CROSSOVER, 0,
+                                     seed >> 3, max_size, buf, buf_size,
+                                     add_buf, add_buf_size};
+    cf_mutation_record_begin(&rec);
     n = cf_case_crossover(buf, buf_size, add_buf, add_buf_size, m->buf,
                           max_size, seed >> 3, m->pool);
+    cf_mutation_record_end();
     if (n > 0) {
       *out_buf = m->buf;
       return n;
@@ -88,7 +96,12 @@ size_t afl_custom_fuzz(void *data, uint8_t *buf, size_t buf_size,
   }
   memcpy(m->buf, buf, buf_size);
   /* No byte_mutate: AFL's havoc stage does byte-level mutations itself. */
+  struct cf_mutation_record rec = {CF_MUTATION_OP_MUTATE,
+                                   CF_MUTATION_FLAG_NO_BYTE_MUTATE, seed,
+                                   max_size, buf, buf_size, NULL, 0};
+  cf_mutation_record_begin(&rec);
   n = cf_case_mutate(m->buf, buf_size, max_size, seed, m->pool, NULL);
+  cf_mutation_record_end();
   if (n == buf_size && memcmp(m->buf, buf, n) == 0) {
     m->unchanged++;
   }

@@ -6,9 +6,12 @@
  * always the canonical one. DER is read with CBS and written with CBB. */
 #include "case_mutator.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/bytestring.h>
 #include <openssl/err.h>
@@ -2253,4 +2256,285 @@ const struct cf_pool *cf_case_mutator_pool(void) {
     loaded = 1;
   }
   return &pool;
+}
+
+/* --- mutation records (case_mutator.h) -------------------------------------
+ */
+
+static void put_u32(uint8_t *p, uint32_t v) {
+  p[0] = (uint8_t)(v >> 24);
+  p[1] = (uint8_t)(v >> 16);
+  p[2] = (uint8_t)(v >> 8);
+  p[3] = (uint8_t)v;
+}
+
+static uint32_t get_u32(const uint8_t *p) {
+  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+         p[3];
+}
+
+int cf_mutation_record_parse(struct cf_mutation_record *out, const uint8_t *in,
+                             size_t len) {
+  if (len < CF_MUTATION_RECORD_HEADER_LEN || memcmp(in, "CFMR", 4) != 0 ||
+      in[4] != 1 || in[5] > CF_MUTATION_OP_CROSSOVER ||
+      (in[6] & ~CF_MUTATION_FLAG_NO_BYTE_MUTATE) != 0 || in[7] != 0) {
+    return 0;
+  }
+  size_t size1 = get_u32(in + 16);
+  size_t rest = len - CF_MUTATION_RECORD_HEADER_LEN;
+  if (size1 > rest || (in[5] == CF_MUTATION_OP_MUTATE && size1 != rest)) {
+    return 0;
+  }
+  out->op = in[5];
+  out->flags = in[6];
+  out->seed = get_u32(in + 8);
+  out->max_size = get_u32(in + 12);
+  out->data1 = in + CF_MUTATION_RECORD_HEADER_LEN;
+  out->size1 = size1;
+  out->data2 = out->op == CF_MUTATION_OP_CROSSOVER ? out->data1 + size1 : NULL;
+  out->size2 = out->op == CF_MUTATION_OP_CROSSOVER ? rest - size1 : 0;
+  return 1;
+}
+
+/* record_encode_into writes |r| into |*buf| (grown as needed, capacity
+ * |*cap|); its length, or 0. */
+static size_t record_encode_into(uint8_t **buf, size_t *cap,
+                                 const struct cf_mutation_record *r) {
+  size_t size2 = r->op == CF_MUTATION_OP_CROSSOVER ? r->size2 : 0;
+  if (r->size1 > UINT32_MAX || r->max_size > UINT32_MAX ||
+      size2 > SIZE_MAX - CF_MUTATION_RECORD_HEADER_LEN - r->size1) {
+    return 0;
+  }
+  size_t len = CF_MUTATION_RECORD_HEADER_LEN + r->size1 + size2;
+  if (len > *cap) {
+    uint8_t *nb = realloc(*buf, len);
+    if (nb == NULL) {
+      return 0;
+    }
+    *buf = nb;
+    *cap = len;
+  }
+  uint8_t *p = *buf;
+  memcpy(p, "CFMR", 4);
+  p[4] = 1;
+  p[5] = (uint8_t)r->op;
+  p[6] = (uint8_t)r->flags;
+  p[7] = 0;
+  put_u32(p + 8, r->seed);
+  put_u32(p + 12, (uint32_t)r->max_size);
+  put_u32(p + 16, (uint32_t)r->size1);
+  if (r->size1 > 0) {
+    memcpy(p + CF_MUTATION_RECORD_HEADER_LEN, r->data1, r->size1);
+  }
+  if (size2 > 0) {
+    memcpy(p + CF_MUTATION_RECORD_HEADER_LEN + r->size1, r->data2, size2);
+  }
+  return len;
+}
+
+uint8_t *cf_mutation_record_encode(size_t *out_len,
+                                   const struct cf_mutation_record *r) {
+  uint8_t *buf = NULL;
+  size_t cap = 0;
+  *out_len = record_encode_into(&buf, &cap, r);
+  if (*out_len == 0) {
+    free(buf);
+    return NULL;
+  }
+  return buf;
+}
+
+/* The record file of this process (case_mutator.h). |state|: 0 not decided
+ * yet, 1 on, -1 off. The file stays open for the life of the process;
+ * a call writes its record at offset 0 (the file was empty, so it is then
+ * exactly the record) and truncates it to nothing when it returns. */
+static struct {
+  int state;
+  int fd;
+  int active; /* the file holds a record */
+  char path[4096];
+  uint8_t *buf;
+  size_t cap;
+} g_rec;
+static int g_replaying;
+static const struct cf_mutation_record *g_replay_rec;
+
+/* artifact_prefix copies libFuzzer's -artifact_prefix= from our command
+ * line into |out|; 0 if there is none. */
+static int artifact_prefix(char *out, size_t out_len) {
+  static const char kFlag[] = "-artifact_prefix=";
+  char cmd[16384];
+  size_t n = 0;
+  int ok = 0;
+  FILE *f = fopen("/proc/self/cmdline", "rb");
+  if (f == NULL) {
+    return 0;
+  }
+  n = fread(cmd, 1, sizeof(cmd) - 1, f);
+  fclose(f);
+  cmd[n] = '\0';
+  for (size_t i = 0; i < n; i += strlen(cmd + i) + 1) {
+    if (strncmp(cmd + i, kFlag, sizeof(kFlag) - 1) == 0) {
+      snprintf(out, out_len, "%s", cmd + i + sizeof(kFlag) - 1);
+      ok = 1; /* the last one wins, as in libFuzzer */
+    }
+  }
+  return ok;
+}
+
+/* record_atexit removes the (empty) record file on a normal exit. */
+static void record_atexit(void) {
+  if (g_rec.state > 0 && !g_rec.active) {
+    close(g_rec.fd);
+    unlink(g_rec.path);
+    g_rec.state = -1;
+  }
+}
+
+static void record_off(const char *what) {
+  fprintf(stderr,
+          "chainfuzz case mutator: cannot %s the mutation record %s (%s); a "
+          "crash inside the mutator will not be reproducible. Set "
+          "CHAINFUZZ_MUTATION_RECORD to a writable prefix, or to 0.\n",
+          what, g_rec.path, strerror(errno));
+  g_rec.state = -1;
+}
+
+static void record_init(void) {
+  const char *env = getenv("CHAINFUZZ_MUTATION_RECORD");
+  char prefix[2048] = "";
+  g_rec.state = -1;
+  if (env != NULL && strcmp(env, "0") == 0) {
+    return;
+  }
+  if (env != NULL && env[0] != '\0') {
+    snprintf(prefix, sizeof(prefix), "%s", env);
+  } else {
+    artifact_prefix(prefix, sizeof(prefix));
+  }
+  /* Hidden ('.') in the prefix's directory: never mistaken for an
+   * artifact while it is empty (chainfuzz triage looks inside). */
+  const char *slash = strrchr(prefix, '/');
+  size_t dir_len = slash != NULL ? (size_t)(slash - prefix) + 1 : 0;
+  if (snprintf(g_rec.path, sizeof(g_rec.path), "%.*s.%smutation-%ld",
+               (int)dir_len, prefix, prefix + dir_len,
+               (long)getpid()) >= (int)sizeof(g_rec.path)) {
+    return;
+  }
+  g_rec.fd = open(g_rec.path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (g_rec.fd < 0) {
+    record_off("create");
+    return;
+  }
+  g_rec.state = 1;
+  atexit(record_atexit);
+}
+
+const char *cf_mutation_record_path(void) {
+  if (g_rec.state == 0) {
+    record_init();
+  }
+  return g_rec.state > 0 ? g_rec.path : NULL;
+}
+
+void cf_mutation_record_begin(const struct cf_mutation_record *r) {
+  if (g_replaying || (g_rec.state == 0 && (record_init(), 0)) ||
+      g_rec.state < 0) {
+    return;
+  }
+  size_t len = record_encode_into(&g_rec.buf, &g_rec.cap, r);
+  size_t off = 0;
+  while (off < len) {
+    ssize_t w = pwrite(g_rec.fd, g_rec.buf + off, len - off, (off_t)off);
+    if (w <= 0) {
+      break;
+    }
+    off += (size_t)w;
+  }
+  if (len == 0 || off != len) {
+    if (ftruncate(g_rec.fd, 0) != 0) {
+      /* nothing more to do: records go off below */
+    }
+    record_off("write");
+    return;
+  }
+  g_rec.active = 1;
+}
+
+void cf_mutation_record_end(void) {
+  if (g_rec.active) {
+    if (ftruncate(g_rec.fd, 0) != 0) {
+      record_off("empty");
+    }
+    g_rec.active = 0;
+  }
+}
+
+int cf_mutation_replaying(void) { return g_replaying; }
+
+/* replay_byte_mutate is the deterministic stand-in for LLVMFuzzerMutate
+ * while a record is replayed: it flips one bit chosen by a hash of the
+ * bytes and the record's seed. */
+static size_t replay_byte_mutate(uint8_t *data, size_t size, size_t max_size) {
+  uint64_t h = UINT64_C(1469598103934665603) ^
+               (g_replay_rec != NULL ? g_replay_rec->seed : 0);
+  (void)max_size;
+  if (size == 0) {
+    return 0;
+  }
+  for (size_t i = 0; i < size; i++) {
+    h = (h ^ data[i]) * UINT64_C(1099511628211);
+  }
+  data[h % size] ^= (uint8_t)(1u << ((h >> 40) & 7));
+  return size;
+}
+
+size_t (*cf_mutation_byte_mutator(size_t (*live)(uint8_t *, size_t, size_t)))(
+    uint8_t *, size_t, size_t) {
+  if (!g_replaying) {
+    return live;
+  }
+  return g_replay_rec != NULL &&
+                 (g_replay_rec->flags & CF_MUTATION_FLAG_NO_BYTE_MUTATE)
+             ? NULL
+             : replay_byte_mutate;
+}
+
+int cf_mutation_record_replay(
+    const uint8_t *data, size_t size,
+    size_t (*mutate)(uint8_t *, size_t, size_t, unsigned int),
+    size_t (*crossover)(const uint8_t *, size_t, const uint8_t *, size_t,
+                        uint8_t *, size_t, unsigned int),
+    int (*test)(const uint8_t *, size_t)) {
+  struct cf_mutation_record r;
+  if (g_replaying || !cf_mutation_record_parse(&r, data, size) ||
+      r.max_size > CF_MUTATION_REPLAY_MAX_SIZE) {
+    return 0;
+  }
+  /* The hook's buffer: the input, with room for max_size bytes. */
+  size_t cap = r.max_size > r.size1 ? r.max_size : r.size1;
+  uint8_t *buf = malloc(cap > 0 ? cap : 1);
+  size_t n = 0;
+  if (buf == NULL) {
+    return 1;
+  }
+  if (r.size1 > 0) {
+    memcpy(buf, r.data1, r.size1);
+  }
+  g_replaying = 1;
+  g_replay_rec = &r;
+  if (r.op == CF_MUTATION_OP_MUTATE) {
+    n = mutate(buf, r.size1, r.max_size, r.seed);
+  } else {
+    n = crossover(r.data1, r.size1, r.data2, r.size2, buf, r.max_size, r.seed);
+  }
+  g_replay_rec = NULL;
+  /* The target on the mutated input, as libFuzzer runs it next; a record
+   * inside it is not replayed again. */
+  if (n <= cap) {
+    test(buf, n);
+  }
+  g_replaying = 0;
+  free(buf);
+  return 1;
 }

@@ -165,6 +165,114 @@ const struct cf_pool *cf_case_mutator_pool(void);
 #define CF_CASE_STRUCTURAL_ONE_IN 4
 #endif
 
+/* --- Mutation records (issue 18) -------------------------------------------
+ *
+ * A crash inside a custom mutator happens before the mutated input exists:
+ * libFuzzer saves an empty (or unrelated) artifact that reproduces nothing.
+ * So before each structural call the hooks below (and the AFL++ mutator)
+ * write what the call was given, a mutation record, to the file
+ *
+ *   <directory of the prefix>/.<rest of the prefix>mutation-<pid>
+ *
+ * which the process creates empty on its first call and keeps open: a call
+ * writes its record into it (one pwrite into the empty file: once it
+ * returns the file is exactly the record) and empties it again
+ * (ftruncate) when it returns; a normal exit removes it. So a non-empty
+ * file left behind is the input of a crash inside the mutator; an empty
+ * one, of a crash elsewhere. Every target with the hooks replays a record
+ * (CF_CASE_MUTATION_REPLAY, first thing in LLVMFuzzerTestOneInput): the
+ * same hook call, then the target on its output, in every flavor; and
+ * `chainfuzz triage`, which otherwise skips hidden files, files a
+ * non-empty .mutation-* file like any artifact and says it is a mutator
+ * crash (make fuzz's artifact directory is the prefix, so the record lies
+ * beside the empty crash- file).
+ *
+ * The prefix: $CHAINFUZZ_MUTATION_RECORD when set ("0" turns records off),
+ * else libFuzzer's -artifact_prefix= (read once from /proc/self/cmdline),
+ * else the working directory. Cost: two system calls per structural call
+ * (BENCHMARKS.md).
+ *
+ * Format: "CFMR", version 1, op (CF_MUTATION_OP_*), flags
+ * (CF_MUTATION_FLAG_*), a zero byte, then big-endian u32s: seed, max_size,
+ * the size of the first input; the first input; for a crossover, the second
+ * input (the rest).
+ *
+ * Replay is exact for the structural mutations. A byte-level branch inside
+ * the call (CF_MUT_TBS_BYTES, CF_MUT_CERT_BYTES) uses a deterministic
+ * stand-in for LLVMFuzzerMutate, whose own choices cannot be replayed: a
+ * crash after one may replay differently. */
+#define CF_MUTATION_RECORD_HEADER_LEN 20
+#define CF_MUTATION_OP_MUTATE 0    /* LLVMFuzzerCustomMutator */
+#define CF_MUTATION_OP_CROSSOVER 1 /* LLVMFuzzerCustomCrossOver */
+/* The call had no byte-level mutator (AFL++'s: byte_mutate NULL). */
+#define CF_MUTATION_FLAG_NO_BYTE_MUTATE 1
+/* Replay refuses records asking for more room than this. */
+#define CF_MUTATION_REPLAY_MAX_SIZE (1u << 22)
+
+struct cf_mutation_record {
+  int op;
+  int flags;
+  unsigned int seed;
+  size_t max_size;
+  const uint8_t *data1; /* the input (the first one of a crossover) */
+  size_t size1;
+  const uint8_t *data2; /* the second input of a crossover, else NULL */
+  size_t size2;
+};
+
+/* cf_mutation_record_parse reads a record; 1 if |in| is one. |out| points
+ * into |in|. */
+int cf_mutation_record_parse(struct cf_mutation_record *out, const uint8_t *in,
+                             size_t len);
+
+/* cf_mutation_record_encode returns |r| encoded in a new buffer (free it)
+ * of |*out_len| bytes, or NULL. */
+uint8_t *cf_mutation_record_encode(size_t *out_len,
+                                   const struct cf_mutation_record *r);
+
+/* cf_mutation_record_begin writes |r| as this process's record (see above;
+ * nothing while a record is being replayed, or when records are off);
+ * cf_mutation_record_end removes it. */
+void cf_mutation_record_begin(const struct cf_mutation_record *r);
+void cf_mutation_record_end(void);
+
+/* cf_mutation_record_path returns the file cf_mutation_record_begin writes,
+ * or NULL when records are off. */
+const char *cf_mutation_record_path(void);
+
+/* cf_mutation_replaying says whether a record is being replayed (the hooks
+ * then make the recorded structural call whatever the seed). */
+int cf_mutation_replaying(void);
+
+/* cf_mutation_byte_mutator returns the byte-level mutator a hook passes to
+ * the case mutator: |live| (LLVMFuzzerMutate) when fuzzing; when replaying,
+ * a deterministic stand-in, or NULL if the record says the call had none. */
+size_t (*cf_mutation_byte_mutator(size_t (*live)(uint8_t *, size_t, size_t)))(
+    uint8_t *, size_t, size_t);
+
+/* cf_mutation_record_replay: if |data| is a mutation record (and no replay
+ * is running), makes its call with |mutate| or |crossover| (the target's
+ * hooks), runs |test| (LLVMFuzzerTestOneInput) on the output and returns 1;
+ * else returns 0. */
+int cf_mutation_record_replay(
+    const uint8_t *data, size_t size,
+    size_t (*mutate)(uint8_t *, size_t, size_t, unsigned int),
+    size_t (*crossover)(const uint8_t *, size_t, const uint8_t *, size_t,
+                        uint8_t *, size_t, unsigned int),
+    int (*test)(const uint8_t *, size_t));
+
+/* CF_CASE_MUTATION_REPLAY(data, size): the first statement of
+ * LLVMFuzzerTestOneInput in a target with CF_CASE_CUSTOM_MUTATOR(): a
+ * mutation record is replayed (above) instead of being run as a case. */
+#define CF_CASE_MUTATION_REPLAY(data, size)                                  \
+  do {                                                                       \
+    if (cf_mutation_record_replay((data), (size), LLVMFuzzerCustomMutator,   \
+                                  LLVMFuzzerCustomCrossOver,                 \
+                                  LLVMFuzzerTestOneInput)) {                 \
+      return 0;                                                              \
+    }                                                                        \
+  } while (0)
+
 /* CF_CASE_CUSTOM_MUTATOR() opts a chain target into this mutator. Write it
  * once, at file scope, in a target whose input is a case:
  *
@@ -175,7 +283,9 @@ const struct cf_pool *cf_case_mutator_pool(void);
  * LLVMFuzzerCustomMutator and LLVMFuzzerCustomCrossOver on this file's
  * functions; libFuzzer then mutates through them only: one call in
  * CF_CASE_STRUCTURAL_ONE_IN is structural, the others are libFuzzer's own
- * byte-level LLVMFuzzerMutate on the whole input. In
+ * byte-level LLVMFuzzerMutate on the whole input. Each structural call and
+ * each crossover leaves a mutation record while it runs (above); the
+ * target's LLVMFuzzerTestOneInput starts with CF_CASE_MUTATION_REPLAY. In
  * the afl and replay flavors the two functions are linked but never called
  * (AFL++ uses chainfuzz_case_mutator.so instead); LLVMFuzzerMutate is
  * declared weak so those flavors link without it. */
@@ -186,11 +296,21 @@ const struct cf_pool *cf_case_mutator_pool(void);
                                  unsigned int seed);                          \
   size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, \
                                  unsigned int seed) {                         \
-    if (LLVMFuzzerMutate != NULL && seed % CF_CASE_STRUCTURAL_ONE_IN != 0) {  \
+    if (!cf_mutation_replaying() && LLVMFuzzerMutate != NULL &&              \
+        seed % CF_CASE_STRUCTURAL_ONE_IN != 0) {                              \
       return LLVMFuzzerMutate(data, size, max_size);                          \
     }                                                                         \
-    return cf_case_mutate(data, size, max_size, seed, cf_case_mutator_pool(), \
-                          LLVMFuzzerMutate);                                  \
+    struct cf_mutation_record rec_ = {CF_MUTATION_OP_MUTATE,                  \
+                                      LLVMFuzzerMutate == NULL              \
+                                          ? CF_MUTATION_FLAG_NO_BYTE_MUTATE   \
+                                          : 0,                                \
+                                      seed, max_size, data, size, NULL, 0};   \
+    cf_mutation_record_begin(&rec_);                                          \
+    size_t n_ = cf_case_mutate(data, size, max_size, seed,                    \
+                               cf_case_mutator_pool(),                        \
+                               cf_mutation_byte_mutator(LLVMFuzzerMutate));   \
+    cf_mutation_record_end();                                                 \
+    return n_;                                                                \
   }                                                                           \
   size_t LLVMFuzzerCustomCrossOver(const uint8_t *data1, size_t size1,        \
                                    const uint8_t *data2, size_t size2,        \
@@ -200,8 +320,14 @@ const struct cf_pool *cf_case_mutator_pool(void);
                                    const uint8_t *data2, size_t size2,        \
                                    uint8_t *out, size_t max_out_size,         \
                                    unsigned int seed) {                       \
-    return cf_case_crossover(data1, size1, data2, size2, out, max_out_size,   \
-                             seed, cf_case_mutator_pool());                   \
+    struct cf_mutation_record rec_ = {CF_MUTATION_OP_CROSSOVER, 0,            \
+                                      seed, max_out_size, data1, size1,       \
+                                      data2, size2};                          \
+    cf_mutation_record_begin(&rec_);                                          \
+    size_t n_ = cf_case_crossover(data1, size1, data2, size2, out,            \
+                                  max_out_size, seed, cf_case_mutator_pool()); \
+    cf_mutation_record_end();                                                 \
+    return n_;                                                                \
   }
 
 #ifdef __cplusplus

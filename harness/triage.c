@@ -18,6 +18,7 @@
 #include <signal.h>
 #include <sys/resource.h>
 
+#include "case_mutator.h"
 #include "classify.h"
 #include "cli.h"
 #include "minimize.h"
@@ -75,7 +76,11 @@ static void usage(FILE *out) {
 "directory, or the AFL++ output directory), an OSS-Fuzz testcase. Directories\n"
 "are walked; names starting with '.' and README.txt are skipped. Raw\n"
 "artifacts lying in OUT/<target>/ (where make fuzz puts them) are removed\n"
-"once stored in a bucket.\n"
+"once stored in a bucket. A crash inside a custom mutator leaves libFuzzer an\n"
+"empty artifact, and a mutation record beside it (.mutation-<pid>, hidden\n"
+"but read: the call's input, seed and size limit; certgen/case_mutator.h):\n"
+"the target replays the call, so the record is filed as a \"mutator crash\"\n"
+"(not minimised) while the empty artifact goes to no-repro.\n"
 "\n"
 "TARGET is a target name: its binary is <build>/replay/bin/TARGET, or\n"
 "<build>/libfuzzer/bin/TARGET when only the libFuzzer flavor is built (make\n"
@@ -345,7 +350,22 @@ static int walk(struct triage *tr, const char *dir, int target, int depth) {
     return 1;
   }
   while ((e = readdir(d)) != NULL) {
-    if (e->d_name[0] == '.' || strcmp(e->d_name, "README.txt") == 0) {
+    if (e->d_name[0] == '.' && strstr(e->d_name, "mutation-") != NULL &&
+        strcmp(e->d_name, ".") != 0 && !is_out_root) {
+      /* A mutation record file (case_mutator.h): its record is an
+       * artifact; empty, it is the leftover of a crash elsewhere (removed
+       * when it lies in OUT/<target>/, where make fuzz puts artifacts). */
+      struct stat st;
+      if (cf_path_join(p, sizeof(p), dir, e->d_name) && lstat(p, &st) == 0 &&
+          S_ISREG(st.st_mode) && st.st_size == 0) {
+        char parent[PATH_MAX];
+        snprintf(parent, sizeof(parent), "%s/..", dir);
+        if (same_file(parent, tr->out_dir)) {
+          unlink(p);
+        }
+        continue;
+      }
+    } else if (e->d_name[0] == '.' || strcmp(e->d_name, "README.txt") == 0) {
       continue;
     }
     char **nv = realloc(names, (n + 1) * sizeof(char *));
@@ -869,6 +889,16 @@ static int triage_one(struct triage *tr, size_t idx) {
     pool_drop(tr, idx);
     return 1;
   }
+  /* A mutation record (case_mutator.h): the input of a custom mutator
+   * call that crashed before it made one; the target replays the call. */
+  struct cf_mutation_record mrec;
+  int is_record = cf_mutation_record_parse(&mrec, data, len);
+  if (is_record) {
+    fprintf(stderr, "mutation record (%s, seed %u, max_size %zu): ",
+            mrec.op == CF_MUTATION_OP_MUTATE ? "LLVMFuzzerCustomMutator"
+                                             : "LLVMFuzzerCustomCrossOver",
+            mrec.seed, mrec.max_size);
+  }
   cf_sha1_hex(sha1, data, len);
   b = cf_store_find_original(&g->store, sha1);
   if (b != NULL) {
@@ -979,7 +1009,12 @@ static int triage_one(struct triage *tr, size_t idx) {
         b = g->store.buckets[i];
       }
     }
-    fprintf(stderr, "did not crash in %u runs -> %s/%s\n", n_runs,
+    fprintf(stderr, "did not crash in %u runs%s -> %s/%s\n", n_runs,
+            is_record ? " (the mutator call replays cleanly)"
+            : len == 0 ? " (an empty input: a crash before the target ran, "
+                         "e.g. inside a custom mutator; its .mutation-<pid> "
+                         "record beside it reproduces that)"
+                       : "",
             g->t.name, CF_NO_REPRO);
     if (b != NULL) {
       if (store_join(tr, g, b, data, len, sha1)) {
@@ -1000,8 +1035,8 @@ static int triage_one(struct triage *tr, size_t idx) {
     const struct cf_crash *c = &runs[best];
     char summary[512];
     cf_report_summary(summary, sizeof(summary), c);
-    fprintf(stderr, "%s (%zu/%u runs%s)", summary, k, n_runs,
-            flaky ? ", flaky" : "");
+    fprintf(stderr, "%s%s (%zu/%u runs%s)", is_record ? "mutator crash: " : "",
+            summary, k, n_runs, flaky ? ", flaky" : "");
     b = cf_store_match(&g->store, c);
     if (b != NULL) {
       fprintf(stderr, " -> %s/%s%s\n", g->t.name, b->bucket,
@@ -1034,7 +1069,7 @@ static int triage_one(struct triage *tr, size_t idx) {
     nb->reproduced_n = n_runs;
     nb->original_size = len;
     fprintf(stderr, " -> new bucket %s/%s", g->t.name, nb->bucket);
-    if (tr->minimize && !flaky) {
+    if (tr->minimize && !flaky && !is_record) {
       pool_drain(tr); /* runs started ahead must not wait unattended */
       struct cf_min_opts mo = {tr->min_runs, tr->min_secs, tr->work_dir};
       if (!cf_minimize(&repro, &repro_len, nb->minimized,
@@ -1048,7 +1083,9 @@ static int triage_one(struct triage *tr, size_t idx) {
       }
     } else {
       snprintf(nb->minimized, sizeof(nb->minimized), "none: %s",
-               flaky ? "flaky crash" : "--no-minimize");
+               flaky       ? "flaky crash"
+               : is_record ? "mutation record (its header must stay whole)"
+                           : "--no-minimize");
     }
     if (repro == NULL) {
       repro = malloc(len + 1);

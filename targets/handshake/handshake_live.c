@@ -97,6 +97,9 @@ static void one_version(const struct cf_case *c, uint16_t version,
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   struct cf_case c;
 
+  /* A mutation record left by a crash inside the mutator: replay it. */
+  CF_CASE_MUTATION_REPLAY(data, size);
+
   if (cf_case_parse(&c, NULL, data, size) != CF_CASE_OK) {
     return 0;
   }

@@ -73,6 +73,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char detail[320];
   size_t pos;
 
+  /* A mutation record left by a crash inside the mutator: replay it. */
+  CF_CASE_MUTATION_REPLAY(data, size);
+
   if (cf_case_parse(&c, NULL, data, size) != CF_CASE_OK) {
     return 0;
   }
