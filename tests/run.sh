@@ -46,7 +46,11 @@ TIER=${CHAINFUZZ_TEST_TIER:-fast}
 #   ossfuzz_build_test     an OSS-Fuzz-flags build of every library and
 #                          target, then harness/check-build.sh (~10 min:
 #                          over the fast tier's budget, issue 12)
-SLOW_TESTS="e2e_planted_bug_test seeds_committed_test ossfuzz_build_test"
+#   certgen_generations_test  the catalogue built by certgen linked with
+#                          the snapshot and with upstream BoringSSL, byte
+#                          for byte (two OSS-Fuzz builds; skips without
+#                          ../shared/upstream)
+SLOW_TESTS="e2e_planted_bug_test seeds_committed_test ossfuzz_build_test certgen_generations_test"
 
 passed=0
 failed=0
