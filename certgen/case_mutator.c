@@ -113,7 +113,9 @@ static int mcase_load(struct mcase *out, const struct cf_case *in) {
     }
     out->num_inters++;
   }
-  memcpy(out->label, in->label.data, in->label.len);
+  if (in->label.len > 0) { /* a case without a label has no label data */
+    memcpy(out->label, in->label.data, in->label.len);
+  }
   out->label_len = in->label.len;
   out->profile = in->profile;
   return 1;

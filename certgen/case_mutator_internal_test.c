@@ -231,5 +231,24 @@ int main(void) {
          "nc_value, no nameConstraints yet: %zu of 16 outputs are well "
          "formed with one new subtree at most",
          ok);
+
+  /* mcase_load on a case without a label (label.data NULL): memcpy from
+   * NULL was undefined behaviour (UBSan; found by the case_mutator
+   * target). */
+  {
+    static const uint8_t kLeaf[] = {0x30, 0x00};
+    struct cf_case c;
+    struct mcase mc;
+    memset(&c, 0, sizeof(c));
+    cf_profile_init(&c.profile);
+    c.leaf.data = kLeaf;
+    c.leaf.len = sizeof(kLeaf);
+    int loaded = mcase_load(&mc, &c);
+    tap_ok(loaded && mc.label_len == 0 && mc.leaf.len == sizeof(kLeaf),
+           "mcase_load takes a case without a label");
+    if (loaded) {
+      mcase_free(&mc);
+    }
+  }
   return tap_done();
 }
