@@ -2,8 +2,9 @@
 # ossfuzz_files_test.sh — the OSS-Fuzz and ClusterFuzzLite files agree with
 # the tree: the PR workflow's paths cover every directory compiled into a
 # target (or zipped beside it), project.yaml lists only what
-# harness/ossfuzz.sh can build and check, and the Dockerfiles clone pinned
-# revisions, the same in both. TAP output; reads files only.
+# harness/ossfuzz.sh can build and check, the Dockerfiles clone pinned
+# revisions, the same in both, and certgen/diff-allow-generations.tsv
+# names real scenarios. TAP output; reads files only.
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 n=0 failed=0
@@ -39,5 +40,11 @@ a=$(grep -E 'git (clone|-C)' "$ROOT/oss-fuzz/Dockerfile" | grep -v CHAINFUZZ_REP
 b=$(grep -E 'git (clone|-C)' "$ROOT/.clusterfuzzlite/Dockerfile" | sort)
 [[ $a == "$b" ]]; ok $? "oss-fuzz/ and .clusterfuzzlite/ pin the same revisions"
 cmp -s "$ROOT/oss-fuzz/build.sh" "$ROOT/.clusterfuzzlite/build.sh"; ok $? "the two build.sh files are the same"
+# Reviewed generation-only differences name real scenarios and reasons.
+while IFS=$'\t' read -r acc rej reason scen why; do
+  [[ -z $acc || $acc == \#* ]] && continue
+  grep -rqx "id $scen" "$ROOT/certgen/scenarios"; ok $? "diff-allow-generations.tsv: scenario $scen exists"
+  [[ -n $why && $acc != "$rej" ]]; ok $? "diff-allow-generations.tsv: $acc/$rej/$reason has two validators and a why"
+done <"$ROOT/certgen/diff-allow-generations.tsv"
 printf '1..%d\n' "$n"
 [[ $failed == 0 ]]
