@@ -333,6 +333,36 @@ static void test_bad_certificates(void) {
          "%zu of %zu damaged chains (11 defects x 4 issuer keys x leaf or "
          "intermediate) get no ERROR verdict (%zu REJECT)",
          not_error, total, rejected);
+  /* Key rollover: the root's new key in a self-issued certificate (the
+   * root's name, signed by its old key, no authority key id: wolfSSL finds
+   * its signer by name) sent in the chain. wolfSSL accepts
+   * the path anchor -> rollover -> ica -> leaf; the adapter must name it,
+   * not give up at the self-issued certificate (it found itself as its own
+   * signer: an ERROR verdict, and a consistency finding, before). */
+  {
+    struct cf_verdict v;
+    snprintf(text, sizeof(text),
+             "recipe 1\nid test::x\nexpect accept\n"
+             "cert root root\n  key root-p256\n"
+             "  subject \"CN=chainfuzz Device Root\"\n"
+             "cert rollover ica\n  key root2-p256\n  issuer root\n"
+             "  subject \"CN=chainfuzz Device Root\"\n  aki absent\n"
+             "cert ica ica\n  key intermediate-p256\n  issuer rollover\n"
+             "cert leaf leaf\n  key leaf-p256\n  issuer ica\n"
+             "  san dns:device.example.com\n"
+             "device\n  anchors root\n  chain leaf ica rollover\n"
+             "  dns device.example.com\n");
+    int built = recipe_verdict(&v, &pool, text);
+    tap_ok(built && v.decision == CF_ACCEPT && v.path_len == 4 &&
+               v.path[0].role == CF_ROLE_LEAF &&
+               v.path[3].role == CF_ROLE_ANCHOR,
+           "a key rollover (a self-issued certificate with the root's new "
+           "key): ACCEPT with the path leaf, ica, rollover, anchor (got %s %s, "
+           "%ld %s, path of %zu)",
+           built ? cf_decision_name(v.decision) : "no case",
+           built ? cf_reason_name(v.reason) : "", built ? v.native_code : 0,
+           built ? v.native_text : "", built ? v.path_len : 0);
+  }
   cf_pool_free(&pool);
 }
 
