@@ -2474,13 +2474,8 @@ void cf_mutation_record_end(void) {
 
 int cf_mutation_replaying(void) { return g_replaying; }
 
-/* replay_byte_mutate is the deterministic stand-in for LLVMFuzzerMutate
- * while a record is replayed: it flips one bit chosen by a hash of the
- * bytes and the record's seed. */
-static size_t replay_byte_mutate(uint8_t *data, size_t size, size_t max_size) {
-  uint64_t h = UINT64_C(1469598103934665603) ^
-               (g_replay_rec != NULL ? g_replay_rec->seed : 0);
-  (void)max_size;
+size_t cf_mutation_flip(uint64_t seed, uint8_t *data, size_t size) {
+  uint64_t h = UINT64_C(1469598103934665603) ^ seed;
   if (size == 0) {
     return 0;
   }
@@ -2489,6 +2484,14 @@ static size_t replay_byte_mutate(uint8_t *data, size_t size, size_t max_size) {
   }
   data[h % size] ^= (uint8_t)(1u << ((h >> 40) & 7));
   return size;
+}
+
+/* replay_byte_mutate is the deterministic stand-in for LLVMFuzzerMutate
+ * while a record is replayed (cf_mutation_flip with the record's seed). */
+static size_t replay_byte_mutate(uint8_t *data, size_t size, size_t max_size) {
+  (void)max_size;
+  return cf_mutation_flip(g_replay_rec != NULL ? g_replay_rec->seed : 0, data,
+                          size);
 }
 
 size_t (*cf_mutation_byte_mutator(size_t (*live)(uint8_t *, size_t, size_t)))(

@@ -244,6 +244,11 @@ const char *cf_mutation_record_path(void);
  * then make the recorded structural call whatever the seed). */
 int cf_mutation_replaying(void);
 
+/* cf_mutation_flip is the deterministic stand-in for LLVMFuzzerMutate used
+ * when a record is replayed: it flips one bit of |data| chosen by a hash of
+ * the bytes and |seed|, and returns |size|. */
+size_t cf_mutation_flip(uint64_t seed, uint8_t *data, size_t size);
+
 /* cf_mutation_byte_mutator returns the byte-level mutator a hook passes to
  * the case mutator: |live| (LLVMFuzzerMutate) when fuzzing; when replaying,
  * a deterministic stand-in, or NULL if the record says the call had none. */

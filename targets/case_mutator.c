@@ -42,19 +42,11 @@ CF_DEFINE_INVARIANT(mutator_resign_dishonest, "case_mutator")
 
 static uint32_t g_flip_seed;
 
-/* flip is the byte-level mutator: one bit, chosen by a hash of the bytes
- * and the record's seed (LLVMFuzzerMutate's choices cannot be replayed). */
+/* flip is the byte-level mutator: the replay stand-in with the record's
+ * seed (LLVMFuzzerMutate's choices cannot be replayed). */
 static size_t flip(uint8_t *data, size_t size, size_t max_size) {
-  uint64_t h = UINT64_C(1469598103934665603) ^ g_flip_seed;
   (void)max_size;
-  if (size == 0) {
-    return 0;
-  }
-  for (size_t i = 0; i < size; i++) {
-    h = (h ^ data[i]) * UINT64_C(1099511628211);
-  }
-  data[h % size] ^= (uint8_t)(1u << ((h >> 40) & 7));
-  return size;
+  return cf_mutation_flip(g_flip_seed, data, size);
 }
 
 /* run makes the recorded call into |buf| (room for |cap| bytes). */
