@@ -8,7 +8,7 @@
 #
 # Standalone: bash tests/replay_driver_test.sh. Needs only a C compiler with
 # ASan/UBSan (CC, default clang) and coreutils' timeout; every run of a built
-# binary is bounded by `timeout 20`. REPLAY_DRIVER_SRC overrides the driver
+# binary is bounded by `timeout 120` (a hang backstop, never a measurement). REPLAY_DRIVER_SRC overrides the driver
 # source (to check that a broken driver makes these checks fail).
 set -u
 
@@ -52,10 +52,10 @@ skip() {
   printf 'ok %d - %s # SKIP %s\n' "$n" "$1" "$2"
 }
 
-# run CMD...: runs CMD bounded by timeout 20; sets rc, fills $OUT and $ERR.
+# run CMD...: runs CMD bounded by timeout 120; sets rc, fills $OUT and $ERR.
 run() {
   # The subshell keeps bash's "Aborted" job notice out of the TAP output.
-  (timeout 20 "$@" >"$OUT" 2>"$ERR"; exit $?) 2>/dev/null
+  (timeout 120 "$@" >"$OUT" 2>"$ERR"; exit $?) 2>/dev/null
   rc=$?
 }
 
@@ -316,14 +316,10 @@ t_empty_read() {
 check "empty file: non-NULL pointer, and reading data[0] is reported by ASan" t_empty_read
 
 t_timeout() {
-  local start end
-  start=$(date +%s)
   run "$SAMPLE" -timeout=1 "$C/hang"
-  end=$(date +%s)
-  expect_rc 70 && expect_line "==replay== TIMEOUT: $C/hang took more than 1 seconds" || return 1
-  # Exit 70 already says the timeout fired; the bound is a generous hang
-  # check (a loaded machine must not fail it).
-  ((end - start <= 60)) || { why="took $((end - start)) s"; return 1; }
+  # Exit 70 and the TIMEOUT line say the driver's timeout fired; if it did
+  # not, run's backstop kills the hang and the exit status is 124.
+  expect_rc 70 && expect_line "==replay== TIMEOUT: $C/hang took more than 1 seconds"
 }
 check "-timeout=1 on a hang exits 70 with the TIMEOUT line" t_timeout
 
