@@ -3,14 +3,15 @@
 #   make test   unit tests + replay of corpus/ and crashes/ (what CI runs)
 #   make test-all   make test plus the slow tier (the end-to-end test)
 #   make bench  harness overhead and per-target exec/s (see BENCHMARKS.md)
-# Variables (see README.md): FUZZ_SECONDS, FUZZ_RUNS, TARGETS, ENGINE, JOBS.
+# Variables (see README.md): FUZZ_SECONDS, FUZZ_RUNS, FUZZ_SEED, TARGETS, ENGINE, JOBS.
 
 FUZZ_SECONDS ?= 30
 FUZZ_RUNS ?=
+FUZZ_SEED ?=
 ENGINE ?= libfuzzer
 TARGETS ?=
 JOBS ?=
-export FUZZ_SECONDS FUZZ_RUNS ENGINE TARGETS JOBS
+export FUZZ_SECONDS FUZZ_RUNS FUZZ_SEED ENGINE TARGETS JOBS
 
 .PHONY: all fuzz test test-all bench build clean help
 

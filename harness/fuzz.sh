@@ -21,9 +21,11 @@
 # are not crashes: they are moved to work/fuzz/<engine>/<target>/slow/ and
 # counted in their own column.
 #
-# Environment: FUZZ_SECONDS (default 30), FUZZ_RUNS (default: none),
-# FUZZ_SEED_SECONDS (default 600), TARGETS (space or comma list, default
-# all), ENGINE (libfuzzer | afl), JOBS (default: cores).
+# Environment: FUZZ_SECONDS (default 30), FUZZ_RUNS (default: none; with
+# libFuzzer the seed pass counts: -runs), FUZZ_SEED (default: none, the
+# engine picks; a number makes the run repeatable: libFuzzer -seed, afl-fuzz
+# -s), FUZZ_SEED_SECONDS (default 600), TARGETS (space or comma list,
+# default all), ENGINE (libfuzzer | afl), JOBS (default: cores).
 # Exit: 0 no new artifact, 1 new artifacts found (triaged), 2 usage or setup
 # error, 130 interrupted.
 set -uo pipefail
@@ -36,7 +38,7 @@ CRASHES=${CHAINFUZZ_CRASHES_DIR:-$ROOT/crashes}
 
 usage_error() {
   printf 'make fuzz: %s\n' "$*" >&2
-  printf 'usage: make fuzz [FUZZ_SECONDS=N] [FUZZ_RUNS=N] [TARGETS="t1 t2"] [ENGINE=libfuzzer|afl] [JOBS=N]\n' >&2
+  printf 'usage: make fuzz [FUZZ_SECONDS=N] [FUZZ_RUNS=N] [FUZZ_SEED=N] [TARGETS="t1 t2"] [ENGINE=libfuzzer|afl] [JOBS=N]\n' >&2
   printf 'targets: %s\n' "$(./build.sh --list-targets | tr '\n' ' ')" >&2
   exit 2
 }
@@ -45,11 +47,13 @@ say() { printf 'make fuzz: %s\n' "$*" >&2; }
 ENGINE=${ENGINE:-libfuzzer}
 FUZZ_SECONDS=${FUZZ_SECONDS:-30}
 FUZZ_RUNS=${FUZZ_RUNS:-}
+FUZZ_SEED=${FUZZ_SEED:-}
 FUZZ_SEED_SECONDS=${FUZZ_SEED_SECONDS:-600}
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 [[ $ENGINE == libfuzzer || $ENGINE == afl ]] || usage_error "unknown ENGINE '$ENGINE' (libfuzzer or afl)"
 [[ $FUZZ_SECONDS =~ ^[1-9][0-9]*$ ]] || usage_error "FUZZ_SECONDS must be a positive number of seconds, not '$FUZZ_SECONDS'"
 [[ -z $FUZZ_RUNS || $FUZZ_RUNS =~ ^[1-9][0-9]*$ ]] || usage_error "FUZZ_RUNS must be a positive number of runs, not '$FUZZ_RUNS'"
+[[ -z $FUZZ_SEED || $FUZZ_SEED =~ ^[1-9][0-9]{0,8}$ ]] || usage_error "FUZZ_SEED must be a number from 1 to 999999999, not '$FUZZ_SEED'"
 [[ $FUZZ_SEED_SECONDS =~ ^[1-9][0-9]*$ ]] || usage_error "FUZZ_SEED_SECONDS must be a positive number of seconds, not '$FUZZ_SEED_SECONDS'"
 [[ $JOBS =~ ^[1-9][0-9]*$ ]] || usage_error "JOBS must be a positive number, not '$JOBS'"
 
@@ -143,6 +147,7 @@ run_libfuzzer() {
   before=$(count_artifacts "$art")
   local args=(-print_final_stats=1 -timeout=25 -rss_limit_mb=2560 -artifact_prefix="$art/")
   [[ -n $FUZZ_RUNS ]] && args+=(-runs="$FUZZ_RUNS")
+  [[ -n $FUZZ_SEED ]] && args+=(-seed="$FUZZ_SEED")
   [[ -f $ROOT/targets/${TPL[$t]}.dict ]] && args+=(-dict="$ROOT/targets/${TPL[$t]}.dict")
   mapfile -t opts < <(libfuzzer_options "$t")
   args+=("${opts[@]}")
@@ -215,6 +220,7 @@ run_afl() {
   before=$(count_artifacts "$art")
   local args=(-V "$FUZZ_SECONDS" -m none -t 25000 -o "$dir/out")
   [[ -n $FUZZ_RUNS ]] && args+=(-E "$FUZZ_RUNS")
+  [[ -n $FUZZ_SEED ]] && args+=(-s "$FUZZ_SEED")
   [[ -f $ROOT/targets/${TPL[$t]}.dict ]] && args+=(-x "$ROOT/targets/${TPL[$t]}.dict")
   # Resume the working queue when there is one, else start from the seeds.
   if [[ -d $dir/out/default/queue ]]; then args+=(-i -); else args+=(-i "$ROOT/corpus/${SEEDS[$t]}"); fi
@@ -232,8 +238,11 @@ run_afl() {
     timeout -k 10 $((FUZZ_SEED_SECONDS + FUZZ_SECONDS + 180)) afl-fuzz "${args[@]}" -- "$BIN/$t" \
     >"$dir/log" 2>&1
   local rc=$? f sum kind dest
+  # AFL++ saves into out/default/crashes/ and out/default/hangs/.
   for kind in crash hang; do
-    for f in "$dir/out/default/${kind}s"/id*; do
+    local sub=crashes
+    [[ $kind == hang ]] && sub=hangs
+    for f in "$dir/out/default/$sub"/id*; do
       [[ -f $f ]] || continue
       sum=$(sha1sum "$f" | cut -c1-40)
       dest=$art/afl-$kind-$sum

@@ -173,12 +173,15 @@ all: $(BINS) $(TESTBINS) $(OUT)/targets.txt $(OUT)/templates.txt $(OUT)/canaries
 # targets/: itself, per-validator/<t> or chain_diff. Its .dict and .options
 # sit beside that source.
 template_of = $(if $(filter $(1),$(CF_TARGETS)),$(1),$(if $(filter handshake_client_%,$(1)),handshake/handshake_client,$(if $(filter handshake_live_%,$(1)),handshake/handshake_live,$(if $(filter chain_diff_%,$(1)),chain_diff,per-validator/$(firstword $(foreach t,$(PV_TEMPLATES),$(if $(filter $(t)_%,$(1)),$(t))))))))
-# seeds_of(TARGET): corpus/<target> if it exists, else chain_diff* reads
-# chain_verify's cases, else the template's name.
+# seeds_of(TARGET): corpus/<target> if it exists, else the directory its
+# source names on a line of its own " * Seeds: corpus/NAME/" (a target
+# that shares another's seeds), else chain_diff* reads chain_verify's
+# cases, else the template's name.
+declared_seeds = $(shell sed -n 's/^ \* Seeds: corpus\/\([a-z0-9_]*\)\/.*/\1/p' targets/$(1).c 2>/dev/null)
 # A handshake canary reads its library's transcripts:
 # handshake_client_<lib>_<misconf>_negative -> handshake_client_<lib>.
 hs_seeds = $(if $(filter %_negative,$(1)),handshake_client_$(word 3,$(subst _, ,$(1))),$(1))
-seeds_of = $(if $(wildcard corpus/$(1)),$(1),$(if $(filter handshake_live_%,$(1)),chain_verify,$(if $(filter handshake_client_%,$(1)),$(call hs_seeds,$(1)),$(if $(filter chain_diff%,$(1)),chain_verify,$(notdir $(call template_of,$(1)))))))
+seeds_of = $(if $(wildcard corpus/$(1)),$(1),$(if $(call declared_seeds,$(1)),$(call declared_seeds,$(1)),$(if $(filter handshake_live_%,$(1)),chain_verify,$(if $(filter handshake_client_%,$(1)),$(call hs_seeds,$(1)),$(if $(filter chain_diff%,$(1)),chain_verify,$(notdir $(call template_of,$(1))))))))
 # libs_of(TARGET): the libraries under test a target links (build.sh
 # --targets builds only those). A targets/*.c links BoringSSL alone unless
 # its header comment has a line " * Libraries: NAME..." (or "all");
@@ -431,6 +434,9 @@ $(OUT)/tests/%: $(OUT)/obj/tests/%.o $(LIBHARNESS) $(LIBHS) $(LIBCERTGEN) $(LIBC
 $(OUT)/tests/%: $(OUT)/obj/certgen/%.o $(LIBCERTGEN) $(LIBCF) $(LIBS_UNDER_TEST)
 	@mkdir -p $(@D)
 	@$(call link,$^)
+# case_mutator_afl.c includes targets/case_mutator.c and, through it,
+# certgen/afl_case_mutator.c.
+$(OUT)/obj/targets/case_mutator_afl.o: targets/case_mutator.c certgen/afl_case_mutator.c
 # case_mutator_internal_test.c includes case_mutator.c (it calls the static
 # helpers): its object is rebuilt when case_mutator.c changes.
 $(OUT)/obj/certgen/case_mutator_internal_test.o: certgen/case_mutator.c

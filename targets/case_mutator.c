@@ -14,8 +14,14 @@
  * replaced by a deterministic byte flipper seeded by the record (none when
  * the record's flags say the call had none).
  *
+ * Built twice: case_mutator calls the mutator as the libFuzzer hooks do
+ * (cf_case_mutate_ex, cf_case_crossover); case_mutator_afl
+ * (targets/case_mutator_afl.c, CF_MUTATOR_ENTRY_AFL) goes through the AFL++
+ * library's entry points (certgen/afl_case_mutator.c, afl_custom_fuzz with
+ * the record's seed; a crossover record's second input is add_buf).
+ *
  * Checks, besides memory safety (each an invariant finding,
- * validator=case_mutator, oracle=<check>):
+ * validator=case_mutator or afl_case_mutator, oracle=<check>):
  *  - mutator_output_too_big: the output is longer than max_size;
  *  - mutator_output_not_a_case: a case (or, for a crossover, two) went in
  *    and what came out does not parse (cf_case_parse);
@@ -23,7 +29,8 @@
  *  - mutator_resign_dishonest: a certificate the mutator says it re-signed
  *    with pool key K does not carry a signature K made over its TBS
  *    (cf_cert_is_honest), except after a byte-level TBS edit, whose TBS
- *    need not parse. */
+ *    need not parse (case_mutator only: afl_custom_fuzz does not say what
+ *    it did). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,11 +42,57 @@
 #include "keypool.h"
 #include "signed_bytes.h"
 
-CF_DEFINE_INVARIANT(mutator_output_too_big, "case_mutator")
-CF_DEFINE_INVARIANT(mutator_output_not_a_case, "case_mutator")
-CF_DEFINE_INVARIANT(mutator_not_deterministic, "case_mutator")
-CF_DEFINE_INVARIANT(mutator_resign_dishonest, "case_mutator")
+#ifdef CF_MUTATOR_ENTRY_AFL
+#define CF_MUTATOR_NAME "afl_case_mutator"
+#else
+#define CF_MUTATOR_NAME "case_mutator"
+#endif
+CF_DEFINE_INVARIANT(mutator_output_too_big, CF_MUTATOR_NAME)
+CF_DEFINE_INVARIANT(mutator_output_not_a_case, CF_MUTATOR_NAME)
+CF_DEFINE_INVARIANT(mutator_not_deterministic, CF_MUTATOR_NAME)
+CF_DEFINE_INVARIANT(mutator_resign_dishonest, CF_MUTATOR_NAME)
 
+#ifdef CF_MUTATOR_ENTRY_AFL
+/* The AFL++ library's code, compiled into this target (ASan, coverage). */
+#include "afl_case_mutator.c"
+
+static struct afl_mutator *g_afl;
+
+/* run makes the recorded call through afl_custom_fuzz, as afl-fuzz makes
+ * it: |r|'s seed is the mutator's seed for this call, a crossover record's
+ * second input is add_buf. afl_custom_fuzz says nothing of what it did, so
+ * |info| stays CF_MUT_NONE (no re-signing check). */
+static size_t run(uint8_t *buf, size_t cap, struct cf_mutation *info,
+                  const struct cf_mutation_record *r,
+                  const struct cf_pool *pool) {
+  (void)pool;
+  memset(info, 0, sizeof(*info));
+  info->kind = CF_MUT_NONE;
+  if (g_afl == NULL) {
+    /* No .mutation-<pid> files: the input is the record already. */
+    setenv("CHAINFUZZ_MUTATION_RECORD", "0", 1);
+    g_afl = afl_custom_init(NULL, 0);
+    if (g_afl == NULL) {
+      abort();
+    }
+  }
+  g_afl->seed = r->seed;
+  /* afl-fuzz's own buffers: the input is writable memory of its own. */
+  uint8_t *in = malloc(r->size1 > 0 ? r->size1 : 1);
+  if (in == NULL) {
+    abort();
+  }
+  memcpy(in, r->data1, r->size1);
+  uint8_t *out = NULL;
+  size_t n = afl_custom_fuzz(
+      g_afl, in, r->size1, &out, (uint8_t *)r->data2,
+      r->op == CF_MUTATION_OP_CROSSOVER ? r->size2 : 0, r->max_size);
+  /* Past cap is reported (mutator_output_too_big); only cap bytes kept. */
+  memcpy(buf, out, n < cap ? n : cap);
+  free(in);
+  return n;
+}
+#else
 static uint32_t g_flip_seed;
 
 /* flip is the byte-level mutator: the replay stand-in with the record's
@@ -66,6 +119,7 @@ static size_t run(uint8_t *buf, size_t cap, struct cf_mutation *info,
       info, buf, r->size1, r->max_size, r->seed, pool,
       (r->flags & CF_MUTATION_FLAG_NO_BYTE_MUTATE) ? NULL : flip);
 }
+#endif
 
 /* resigned returns the certificate |m| says it re-signed in case |c|. */
 static const struct cf_blob *resigned(const struct cf_case *c,
@@ -81,7 +135,7 @@ static const struct cf_blob *resigned(const struct cf_case *c,
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   struct cf_mutation_record r;
-  struct cf_case in1, in2, out;
+  struct cf_case in1, out;
   struct cf_mutation info, again;
   /* Not a record, too big, or outside the hooks' contract (libFuzzer and
    * AFL++ never hand over more than max_size bytes). */
@@ -103,20 +157,35 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   size_t n = run(buf, cap, &info, &r, pool);
   int case1 = cf_case_parse(&in1, NULL, r.data1, r.size1) == CF_CASE_OK;
-  int case2 = r.op == CF_MUTATION_OP_CROSSOVER &&
-              cf_case_parse(&in2, NULL, r.data2, r.size2) == CF_CASE_OK;
   if (n > r.max_size) {
     mutator_output_too_big("%s returned %zu bytes, max_size %zu",
+#ifdef CF_MUTATOR_ENTRY_AFL
+                           "afl_custom_fuzz",
+#else
                            r.op == CF_MUTATION_OP_MUTATE ? "cf_case_mutate"
                                                          : "cf_case_crossover",
+#endif
                            n, r.max_size);
   }
   int parsed = cf_case_parse(&out, NULL, buf, n) == CF_CASE_OK;
-  if (r.op == CF_MUTATION_OP_MUTATE ? case1 && !parsed
-                                    : (case1 || case2) && n > 0 && !parsed) {
+#ifdef CF_MUTATOR_ENTRY_AFL
+  /* afl_custom_fuzz splices add_buf in one call in eight and mutates buf
+   * otherwise (or when the splice gives nothing): a case in buf must come
+   * out a case either way; a case in add_buf alone promises nothing. */
+  int must_parse = case1;
+  const char *entry = "afl_custom_fuzz";
+#else
+  struct cf_case in2;
+  int case2 = r.op == CF_MUTATION_OP_CROSSOVER &&
+              cf_case_parse(&in2, NULL, r.data2, r.size2) == CF_CASE_OK;
+  int must_parse = r.op == CF_MUTATION_OP_MUTATE ? case1
+                                                 : (case1 || case2) && n > 0;
+  const char *entry = r.op == CF_MUTATION_OP_MUTATE ? "cf_case_mutate"
+                                                    : "cf_case_crossover";
+#endif
+  if (must_parse && !parsed) {
     mutator_output_not_a_case(
-        "%s made %zu bytes that do not parse as a case (mutation %s)",
-        r.op == CF_MUTATION_OP_MUTATE ? "cf_case_mutate" : "cf_case_crossover",
+        "%s made %zu bytes that do not parse as a case (mutation %s)", entry,
         n, cf_mut_kind_name(info.kind));
   }
   size_t n2 = run(buf2, cap, &again, &r, pool);

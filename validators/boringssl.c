@@ -87,36 +87,46 @@ static X509 *parse_cert(const struct cf_blob *b) {
   return x;
 }
 
-/* path_is_anchored checks the path X509_verify_cert accepted: it starts at
- * the presented leaf and ends at one of the device's trust anchors. A path
- * that does not is a library bug whatever an oracle says. */
-static int path_is_anchored(X509_STORE_CTX *ctx, X509 *leaf, X509 **anchors,
-                            size_t num_anchors) {
+/* path_trust_len checks the path X509_verify_cert accepted: it starts at
+ * the presented leaf and reaches one of the device's trust anchors. It
+ * returns the length of the path up to and including the first anchor, or
+ * 0 when the path does not start at the leaf or holds no anchor: a library
+ * bug whatever an oracle says. With X509_V_FLAG_PARTIAL_CHAIN, a leaf that
+ * is itself in the store (a pinned leaf) is trusted as it is: check_trust
+ * swaps it for the store's copy but leaves the untrusted issuers it had
+ * already chained after it, so the anchor need not be last. */
+static size_t path_trust_len(X509_STORE_CTX *ctx, X509 *leaf, X509 **anchors,
+                             size_t num_anchors) {
   STACK_OF(X509) *path = X509_STORE_CTX_get0_chain(ctx);
   if (path == NULL || sk_X509_num(path) == 0 ||
       X509_cmp(sk_X509_value(path, 0), leaf) != 0) {
     return 0;
   }
-  X509 *top = sk_X509_value(path, sk_X509_num(path) - 1);
-  for (size_t i = 0; i < num_anchors; i++) {
-    if (anchors[i] != NULL && X509_cmp(top, anchors[i]) == 0) {
-      return 1;
+  for (size_t k = 0; k < sk_X509_num(path); k++) {
+    for (size_t i = 0; i < num_anchors; i++) {
+      if (anchors[i] != NULL &&
+          X509_cmp(sk_X509_value(path, k), anchors[i]) == 0) {
+        return k + 1;
+      }
     }
   }
   return 0;
 }
 
-/* report_path copies the accepted path into |out| as certificates of |c|,
- * by object identity: X509_verify_cert builds it from the very X509 objects
- * the adapter parsed from the case (leaf, |untrusted|, |anchors|). */
+/* report_path copies the first |len| certificates of the accepted path
+ * (path_trust_len) into |out| as certificates of |c|, by object identity:
+ * X509_verify_cert builds it from the very X509 objects the adapter parsed
+ * from the case (leaf, |untrusted|, |anchors|); a pinned leaf is the
+ * store's copy, so the first certificate is the leaf by content. */
 static int report_path(struct cf_verdict *out, X509_STORE_CTX *ctx,
                        const struct cf_case *c, X509 *leaf,
-                       STACK_OF(X509) *untrusted, X509 **anchors) {
+                       STACK_OF(X509) *untrusted, X509 **anchors,
+                       size_t len) {
   STACK_OF(X509) *path = X509_STORE_CTX_get0_chain(ctx);
-  for (size_t i = 0; path != NULL && i < sk_X509_num(path); i++) {
+  for (size_t i = 0; path != NULL && i < sk_X509_num(path) && i < len; i++) {
     X509 *x = sk_X509_value(path, i);
     int ok = 0;
-    if (x == leaf) {
+    if (i == 0) { /* path_trust_len: the leaf, by content */
       ok = cf_verdict_add_entry(out, CF_ROLE_LEAF, 0);
     }
     for (size_t j = 0; !ok && j < sk_X509_num(untrusted); j++) {
@@ -251,8 +261,10 @@ void cf_boringssl_verify_lax(struct cf_verdict *out, const struct cf_case *c,
   }
   int ret = X509_verify_cert(ctx);
   long err = X509_STORE_CTX_get_error(ctx);
-  if (ret == 1 && err == X509_V_OK &&
-      !path_is_anchored(ctx, leaf, anchors, c->num_anchors)) {
+  size_t trust_len = ret == 1 && err == X509_V_OK
+                         ? path_trust_len(ctx, leaf, anchors, c->num_anchors)
+                         : 0;
+  if (ret == 1 && err == X509_V_OK && trust_len == 0) {
     cf_verdict_set(out, CF_ERROR, CF_REASON_UNTRUSTED, 0,
                 "accepted path does not run from the leaf to a trust anchor");
   } else if (ret == 1 && err == X509_V_OK &&
@@ -267,7 +279,7 @@ void cf_boringssl_verify_lax(struct cf_verdict *out, const struct cf_case *c,
                    "leaf keyUsage without digitalSignature)");
   } else if (ret == 1 && err == X509_V_OK) {
     cf_verdict_set(out, CF_ACCEPT, CF_REASON_NONE, 0, "");
-    if (!report_path(out, ctx, c, leaf, untrusted, anchors)) {
+    if (!report_path(out, ctx, c, leaf, untrusted, anchors, trust_len)) {
       cf_verdict_set(out, CF_ERROR, CF_REASON_INTERNAL, 0,
                      "accepted path holds a certificate that is not in the case");
     }
