@@ -137,11 +137,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   struct cf_mutation_record r;
   struct cf_case in1, out;
   struct cf_mutation info, again;
-  /* Not a record, too big, or outside the hooks' contract (libFuzzer and
-   * AFL++ never hand over more than max_size bytes). */
+  /* Not a record, too big, or outside the hooks' contract: libFuzzer hands
+   * LLVMFuzzerCustomMutator at most max_size bytes (a crossover's inputs
+   * may be longer than its output room); afl-fuzz hands afl_custom_fuzz a
+   * buf of at most max_size bytes (MAX_FILE) whatever it does with it. */
   if (!cf_mutation_record_parse(&r, data, size) ||
-      r.max_size > CF_MUTATION_REPLAY_MAX_SIZE ||
-      (r.op == CF_MUTATION_OP_MUTATE && r.size1 > r.max_size)) {
+      r.max_size > CF_MUTATION_REPLAY_MAX_SIZE) {
+    return 0;
+  }
+#ifdef CF_MUTATOR_ENTRY_AFL
+  int size_bound = 1;
+#else
+  int size_bound = r.op == CF_MUTATION_OP_MUTATE;
+#endif
+  if (size_bound && r.size1 > r.max_size) {
     return 0;
   }
   cf_finding_set_input(data, size);
