@@ -165,7 +165,7 @@ fi
 took $((SECONDS - t0)) "build.sh --flavor replay"
 TARGET_LIST=$(cat "$REPLAY/targets.txt")
 
-INNER_SKIP="canaries_test conform_test certgen_cli_test triage_cli_test planted_buckets_test seeds_committed_test docs_figures_test"
+INNER_SKIP="canaries_test conform_test certgen_cli_test triage_cli_test planted_buckets_test seeds_committed_test docs_figures_test fuzz_check_test"
 
 # Script tests first (the longest), then the corpus replays, then the unit
 # test binaries (short: they fill the last slots).
