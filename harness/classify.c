@@ -486,6 +486,11 @@ static const char *const kTargetEntryPoints[] = {
 static const char *const kReplayDriverNames[] = {
     "call_target", "replay_file", "replay_path", "replay_dir", "on_timeout",
     NULL};
+/* AFL++'s driver (utils/aflpp_driver/aflpp_driver.c, libAFLDriver.a: what
+ * the afl flavor links), which runs inputs given as files; AFL++ spells it
+ * "Onyby". Its other frames are LLVMFuzzerRunDriver and main. */
+static const char *const kAflDriverNames[] = {
+    "ExecuteFilesOnyByOne", "ExecuteFilesOneByOne", NULL};
 /* Runtime libraries (module paths) and runtime sources (file paths). */
 static const char *const kIgnoredModules[] = {
     "libc.so",     "libc-2.",   "libstdc++",  "libc++",       "ld-linux",
@@ -517,6 +522,10 @@ int cf_frame_is_ignored(const struct cf_frame *f) {
     return 1;
   }
   if (starts_with(fn, "LLVMFuzzer") && !name_in(fn, kTargetEntryPoints)) {
+    return 1;
+  }
+  /* Prefix: without line tables the symbolizer names it "FUNC OBJECT.o". */
+  if (prefix_in(fn, kAflDriverNames)) {
     return 1;
   }
   if (f->file[0] == '\0' &&

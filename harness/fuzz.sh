@@ -338,10 +338,10 @@ fi
 printf '\nmake fuzz: %d new artifact(s); triaging into %s/\n' "$total_new" "$CRASHES"
 ./build.sh --flavor replay --targets chainfuzz >"$STATE/build-cli.log" 2>&1 || {
   tail -n 20 "$STATE/build-cli.log" >&2; say "building the chainfuzz CLI failed (log $STATE/build-cli.log)"; exit 2; }
-bin_dir=()
-[[ $ENGINE == libfuzzer ]] && bin_dir=(--bin-dir "$BIN")
+# With the binaries that fuzzed: libFuzzer's, or AFL++'s, whose driver
+# runs a file given as an argument once, as the replay driver does.
 CHAINFUZZ_BUILD_DIR=$BUILD CHAINFUZZ_CRASHES_DIR=$CRASHES \
-  "$BUILD/replay/bin/chainfuzz" triage "${bin_dir[@]}" --out "$CRASHES" "${triage_dirs[@]}" 2>&1 |
+  "$BUILD/replay/bin/chainfuzz" triage --bin-dir "$BIN" --out "$CRASHES" "${triage_dirs[@]}" 2>&1 |
   tee "$STATE/triage.log"
 trc=${PIPESTATUS[0]}
 [[ $trc == 130 ]] && exit 130

@@ -93,10 +93,10 @@ static int contains(const uint8_t *hay, size_t hay_len, const char *needle,
   return 0;
 }
 
-/* is_libfuzzer_binary looks for libFuzzer's flag table in |bin| (the
- * replay driver and AFL++'s driver do not have "minimize_crash"). */
-static int is_libfuzzer_binary(const char *bin) {
-  static const char kNeedle[] = "minimize_crash";
+/* binary_contains looks for |needle| in the file |bin|: libFuzzer's flag
+ * table has "minimize_crash" (the replay driver and AFL++'s driver do
+ * not); AFL++'s persistent-mode driver carries "##SIG_AFL_PERSISTENT##". */
+static int binary_contains(const char *bin, const char *needle) {
   struct stat st;
   int fd = open(bin, O_RDONLY | O_CLOEXEC);
   int found = 0;
@@ -107,7 +107,7 @@ static int is_libfuzzer_binary(const char *bin) {
       (uint64_t)st.st_size < ((uint64_t)1 << 32)) {
     void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
     if (m != MAP_FAILED) {
-      found = contains(m, (size_t)st.st_size, kNeedle, sizeof(kNeedle) - 1);
+      found = contains(m, (size_t)st.st_size, needle, strlen(needle));
       munmap(m, (size_t)st.st_size);
     }
   }
@@ -127,7 +127,8 @@ int cf_target_init(struct cf_target *t, const char *bin, const char *name,
   }
   t->timeout_secs = timeout_secs;
   t->rss_limit_mb = rss_limit_mb;
-  t->libfuzzer = is_libfuzzer_binary(bin);
+  t->libfuzzer = binary_contains(bin, "minimize_crash");
+  t->afl_driver = !t->libfuzzer && binary_contains(bin, "##SIG_AFL_PERSISTENT##");
   snprintf(t->env_buf[n], sizeof(t->env_buf[n]), "%s",
            "ASAN_OPTIONS=symbolize=1:detect_leaks=1:"
            "allocator_may_return_null=1:handle_abort=1");
@@ -152,6 +153,12 @@ void cf_target_argv(const char *argv[5], char buf[2][64],
   snprintf(buf[0], 64, "-timeout=%u", t->timeout_secs);
   snprintf(buf[1], 64, "-rss_limit_mb=%u", t->rss_limit_mb);
   argv[0] = t->bin;
+  if (t->afl_driver) {
+    /* Our run limits (cf_run_opts) are its only timeout and RSS limit. */
+    argv[1] = input;
+    argv[2] = NULL;
+    return;
+  }
   argv[1] = buf[0];
   argv[2] = buf[1];
   argv[3] = input;

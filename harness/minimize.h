@@ -29,6 +29,8 @@ struct cf_target {
   uint32_t timeout_secs;  /* -timeout= for the target */
   uint32_t rss_limit_mb;  /* -rss_limit_mb= and cf_run's limit; 0: none */
   int libfuzzer;      /* 1: linked with libFuzzer (can -minimize_crash) */
+  int afl_driver;     /* 1: AFL++'s driver, which takes no flags: an argument
+                       * starting with '-' turns it to reading stdin */
   char *env[5];       /* the sanitizer environment, NULL-terminated */
   char env_buf[5][PATH_MAX + 64];
   /* 1: runs use env_nosym (symbolize=0) and the report is symbolized in
@@ -54,8 +56,9 @@ int cf_target_init(struct cf_target *t, const char *bin, const char *name,
  * 0 when none is found. */
 int cf_target_find_symbolizer(char *out, size_t out_len);
 
-/* cf_target_argv fills |argv| (room for 5) with {bin, -timeout=, 
- * -rss_limit_mb=, input, NULL}, using |buf| for the flag strings. */
+/* cf_target_argv fills |argv| (room for 5) with {bin, -timeout=,
+ * -rss_limit_mb=, input, NULL}, using |buf| for the flag strings; for
+ * AFL++'s driver (afl_driver), {bin, input, NULL}. */
 void cf_target_argv(const char *argv[5], char buf[2][64],
                     const struct cf_target *t, const char *input);
 

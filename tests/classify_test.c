@@ -407,6 +407,8 @@ static void test_ignore_list(void) {
       {"main", "/work/main/harness/replay_driver.c", "", 1},
       {"replay_file", "/work/main/harness/replay_driver.c", "", 1},
       {"call_target", "", "/bin/t", 1},
+      {"ExecuteFilesOnyByOne", "aflpp_driver.o", "", 1},
+      {"ExecuteFilesOnyByOne aflpp_driver.o", "", "", 1},
       {"cf_finding_accept_when_should_reject_EXPIRED", "lib/finding.c", "", 1},
       {"cf_report_finding", "", "", 1},
       {"cf_invariant_vreport", "", "", 1},

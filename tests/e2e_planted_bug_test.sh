@@ -29,49 +29,11 @@ finish() { echo "1..$n"; exit $failed; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 tree=$tmp/tree
-mkdir -p "$tree"
-
-# A copy of the tree as a fresh clone would have it (tracked and new files,
-# nothing ignored), then the planted target beside the original.
-if git -C "$ROOT" rev-parse --git-dir >/dev/null 2>&1; then
-  (cd "$ROOT" && git ls-files -z -co --exclude-standard | tar --null -cf - -T -) | tar -xf - -C "$tree"
-else
-  (cd "$ROOT" && tar --exclude=./build --exclude=./work -cf - .) | tar -xf - -C "$tree"
-fi
-rm -rf "$tree/crashes"
-mkdir -p "$tree/crashes"
-[[ -f $tree/targets/hostname.c && -d $tree/corpus/hostname ]] || {
+. "$ROOT/tests/e2e_lib.sh"
+e2e_copy_tree "$ROOT" "$tree"
+e2e_plant_hostname "$tree" || {
   ok 1 "targets/hostname.c and corpus/hostname exist to plant a bug in"; finish; }
-
-cat >"$tree/targets/hostname_planted.c" <<'EOF'
-/* hostname_planted — a copy of the hostname target with a bug planted by
- * tests/e2e_planted_bug_test.sh: the expected name is copied into a 64-byte
- * stack buffer without a length check. */
-#include <string.h>
-#define LLVMFuzzerTestOneInput hostname_original
-#include "hostname.c"
-#undef LLVMFuzzerTestOneInput
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  if (size >= 2 && (size_t)data[1] <= size - 2) {
-    char name[64];
-    volatile char sink;
-    memcpy(name, data + 2, data[1]); /* PLANTED: no check against sizeof(name) */
-    sink = name[0];
-    (void)sink;
-  }
-  return hostname_original(data, size);
-}
-EOF
-cp -r "$tree/corpus/hostname" "$tree/corpus/hostname_planted"
-
-export CHAINFUZZ_CACHE_DIR=$BUILD/cache
-[[ -f $BUILD/src/boringssl/.chainfuzz-source ]] && export BORINGSSL_SRC=$BUILD/src/boringssl
-[[ -f $BUILD/src/mbedtls/library/x509_crt.c ]] && export MBEDTLS_SRC=$BUILD/src/mbedtls
-[[ -f $BUILD/src/wolfssl/.chainfuzz-source ]] && export WOLFSSL_SRC=$BUILD/src/wolfssl
-[[ -f $BUILD/src/openssl/.chainfuzz-source ]] && export OPENSSL_SRC=$BUILD/src/openssl
-unset CHAINFUZZ_BUILD_DIR CHAINFUZZ_WORK_DIR CHAINFUZZ_CRASHES_DIR FUZZ_SECONDS TARGETS ENGINE
+e2e_use_outer_build "$BUILD"
 
 # 1. make fuzz, bounded by runs (the seconds are a backstop): it finds the
 #    bug and triages it.
@@ -111,8 +73,7 @@ ok $? "the failure names the untriaged artifact"
 rm -f "$tree/crashes/hostname_planted/crash-untriaged"
 
 # 4. Fix the bug: the bucket replays cleanly and make test passes again.
-sed -i 's|memcpy(name, data + 2, data\[1\]); /\* PLANTED.*|memcpy(name, data + 2, data[1] < sizeof(name) ? data[1] : sizeof(name));|' \
-  "$tree/targets/hostname_planted.c"
+e2e_fix_hostname "$tree"
 (cd "$tree" && CHAINFUZZ_SKIP_E2E=1 timeout -k 10 2700 make test) >"$tmp/test3.log" 2>&1
 rc=$?
 ok $([[ $rc == 0 ]]; echo $?) "after the fix make test passes (exit $rc: $(grep -E '^[0-9]+ passed' "$tmp/test3.log" | tail -n 1))"

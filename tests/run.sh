@@ -46,11 +46,14 @@ TIER=${CHAINFUZZ_TEST_TIER:-fast}
 #   ossfuzz_build_test     an OSS-Fuzz-flags build of every library and
 #                          target, then harness/check-build.sh (~10 min:
 #                          over the fast tier's budget, issue 12)
+#   e2e_afl_test           make fuzz ENGINE=afl on the planted bug: AFL++'s
+#                          crashes reach triage and regress (~3 min: the
+#                          afl flavor's BoringSSL build is not make test's)
 #   certgen_generations_test  the catalogue built by certgen linked with
 #                          the snapshot and with upstream BoringSSL, byte
 #                          for byte (two OSS-Fuzz builds; skips without
 #                          ../shared/upstream)
-SLOW_TESTS="e2e_planted_bug_test seeds_committed_test ossfuzz_build_test certgen_generations_test"
+SLOW_TESTS="e2e_planted_bug_test e2e_afl_test seeds_committed_test ossfuzz_build_test certgen_generations_test"
 
 passed=0
 failed=0

@@ -428,6 +428,34 @@ t_fork() {
   fi
 }
 check "a target that forks: triaged, and no process of it is left" t_fork
+# AFL++'s driver (libAFLDriver: what make fuzz ENGINE=afl builds) runs the
+# files it is given, but an argument starting with '-' sends it to stdin:
+# triage must give it the input alone. The stand-in below behaves so and
+# carries AFL++'s persistent-mode signature, as the real driver does.
+cat >"$tmp/afl_driver.c" <<'EOF2'
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
+__attribute__((used)) static const char kSig[] = "##SIG_AFL_PERSISTENT##";
+int main(int argc, char **argv) {
+  static uint8_t buf[1 << 16];
+  FILE *f = argc > 1 && argv[1][0] != '-' ? fopen(argv[1], "rb") : stdin;
+  size_t n = f != NULL ? fread(buf, 1, sizeof(buf), f) : 0;
+  LLVMFuzzerTestOneInput(buf, n);
+  return 0;
+}
+EOF2
+t_afl_driver() {
+  mkdir -p "$tmp/afl"
+  $CC -std=c11 -D_DEFAULT_SOURCE -g -O1 $SAN -w "$tmp/toy.c" "$tmp/afl_driver.c" -o "$tmp/afl/toy" 2>"$ERR" ||
+    { why="compile failed: $(head -c 300 "$ERR")"; return 1; }
+  run 120 "$CLI" triage --target "$tmp/afl/toy" --out "$tmp/crashes-afl" --no-minimize in/a1 </dev/null
+  rc_is 1 || return 1
+  bucket_of "$tmp/crashes-afl" toy Heap-buffer-overflow >/dev/null ||
+    { why="no Heap-buffer-overflow bucket: $(ls "$tmp/crashes-afl/toy" 2>/dev/null | tr '\n' ' ')"; return 1; }
+}
+check "an AFL++-driver binary is run with the input alone: its crash reproduces" t_afl_driver
 t_loud() {
   run 120 "$CLI" triage --target "$tmp/bin/toy" --out "$C2" --no-minimize in/l1
   rc_is 0 || rc_is 1 || return 1
