@@ -251,12 +251,21 @@ run_afl() {
     done
   done
   after=$(count_artifacts "$art")
-  local stats=$dir/out/default/fuzzer_stats execs cov corp
-  execs=$(awk -F' *: *' '$1 == "execs_per_sec" {printf "%d", $2}' "$stats" 2>/dev/null)
-  cov=$(awk -F' *: *' '$1 == "edges_found" {print $2}' "$stats" 2>/dev/null)
-  corp=$(awk -F' *: *' '$1 == "corpus_count" {print $2}' "$stats" 2>/dev/null)
-  printf '%s %s %s %s %s %s %s %s %s %s\n' "$t" "${execs:--}" "${cov:--}" "-" \
-    "${corp:--}" "$((after - before))" 0 - "$(( $(date +%s) - t0 ))" "$rc" >"$dir/row"
+  # AFL++'s own figures (fuzzer_stats): the common columns, then stability
+  # (how often an input takes the same path: below ~90 % AFL++ wastes
+  # effort), bitmap coverage, and the crashes and hangs it saved.
+  local stats=$dir/out/default/fuzzer_stats execs cov corp stab bitmap crashes hangs
+  afl_stat() { awk -F' *: *' -v k="$1" '$1 == k {print $2}' "$stats" 2>/dev/null; }
+  execs=$(afl_stat execs_per_sec); execs=${execs%%.*}
+  cov=$(afl_stat edges_found)
+  corp=$(afl_stat corpus_count)
+  stab=$(afl_stat stability)
+  bitmap=$(afl_stat bitmap_cvg)
+  crashes=$(afl_stat saved_crashes)
+  hangs=$(afl_stat saved_hangs)
+  printf '%s %s %s %s %s %s %s %s %s %s %s %s %s %s\n' "$t" "${execs:--}" "${cov:--}" "-" \
+    "${corp:--}" "$((after - before))" 0 - "$(( $(date +%s) - t0 ))" "$rc" \
+    "${stab:--}" "${bitmap:--}" "${crashes:--}" "${hangs:--}" >"$dir/row"
 }
 
 # run_one N TARGET: one target, with a line when it starts and one when it
@@ -301,23 +310,37 @@ done
 # The table: one row per target, columns sized to the longest name.
 w=6
 for t in $SELECTED; do (( ${#t} > w )) && w=${#t}; done
-fmt="%-${w}s %8s %7s %8s %7s %9s %5s %6s %6s%s\n"
-printf "\n$fmt" target exec/s cov ft corpus artifacts slow seed_s fuzz_s ""
+if [[ $ENGINE == afl ]]; then
+  fmt="%-${w}s %8s %7s %7s %9s %7s %9s %7s %5s %6s%s\n"
+  printf "\n$fmt" target exec/s edges bitmap stability corpus artifacts crashes hangs fuzz_s ""
+else
+  fmt="%-${w}s %8s %7s %8s %7s %9s %5s %6s %6s%s\n"
+  printf "\n$fmt" target exec/s cov ft corpus artifacts slow seed_s fuzz_s ""
+fi
 total_new=0
 for t in $SELECTED; do
   row=$STATE/$t/row
   if [[ ! -f $row ]]; then
-    printf "$fmt" "$t" - - - - - - - - "  not run"
+    if [[ $ENGINE == afl ]]; then printf "$fmt" "$t" - - - - - - - - - "  not run"
+    else printf "$fmt" "$t" - - - - - - - - "  not run"; fi
     continue
   fi
-  read -r name execs cov ft corp new slow seed_s fuzz_s rc <"$row"
+  read -r name execs cov ft corp new slow seed_s fuzz_s rc stab bitmap crashes hangs <"$row"
   note=""
   (( new > 0 )) && note="  -> $CRASHES/$t/"
   [[ $rc != 0 && $new == 0 ]] && note="  (exit $rc, see $STATE/$t/log)"
-  printf "$fmt" "$name" "$execs" "$cov" "$ft" "$corp" "$new" "$slow" "$seed_s" "$fuzz_s" "$note"
+  if [[ $ENGINE == afl ]]; then
+    printf "$fmt" "$name" "$execs" "$cov" "${bitmap:--}" "${stab:--}" "$corp" "$new" "${crashes:--}" "${hangs:--}" "$fuzz_s" "$note"
+  else
+    printf "$fmt" "$name" "$execs" "$cov" "$ft" "$corp" "$new" "$slow" "$seed_s" "$fuzz_s" "$note"
+  fi
   total_new=$((total_new + new))
 done
-printf '\nexec/s: runs per second after the seed pass; seed_s: seconds of the seed pass; slow: inputs slower than 10 s (in %s/<target>/slow/, not crashes)\n' "$STATE"
+if [[ $ENGINE == afl ]]; then
+  printf '\nexec/s, edges, bitmap, stability, crashes, hangs: AFL++'"'"'s fuzzer_stats (stability: share of inputs that take the same path every run; crashes and hangs: what it saved, by path); artifacts: new distinct files in %s/<target>/, triaged below\n' "$CRASHES"
+else
+  printf '\nexec/s: runs per second after the seed pass; seed_s: seconds of the seed pass; slow: inputs slower than 10 s (in %s/<target>/slow/, not crashes)\n' "$STATE"
+fi
 printf 'logs and working corpora: %s/\n' "$STATE"
 (( interrupted )) && exit 130
 

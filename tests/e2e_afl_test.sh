@@ -54,7 +54,12 @@ ok $([[ $saved -gt 0 ]]; echo $?) \
 distinct=$(find "$out/crashes" "$out/hangs" -maxdepth 1 -type f -name 'id*' -exec sha1sum {} + 2>/dev/null |
   cut -c1-40 | sort -u | wc -l)
 row=$(grep -E '^hostname_planted ' "$tmp/fuzz.log" | tail -n 1)
-artifacts=$(awk '{print $6}' <<<"$row")
+header=$(grep -E '^target +exec/s ' "$tmp/fuzz.log" | tail -n 1)
+col=$(awk '{for (i = 1; i <= NF; i++) if ($i == "artifacts") print i}' <<<"$header")
+artifacts=$(awk -v c="${col:-0}" '{print $c}' <<<"$row")
+crashes_col=$(awk '{for (i = 1; i <= NF; i++) if ($i == "crashes") print i}' <<<"$header")
+shown=$(awk -v c="${crashes_col:-0}" '{print $c}' <<<"$row")
+ok $([[ $shown == "$saved" ]]; echo $?) "the table shows AFL++'s saved crashes ($shown of $saved) and stability ('$header')"
 ok $([[ $artifacts == "$distinct" ]]; echo $?) \
   "the table counts every distinct crash and hang AFL++ saved ($artifacts of $distinct: '$row')"
 # make turns the script's exit 1 ("new artifacts") into its own 2.
