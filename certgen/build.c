@@ -10,6 +10,7 @@
  * Signatures are deterministic and independent of the linked BoringSSL
  * (sign.h: no RAND anywhere); the e=3 forgery comes from hashes of its
  * input. */
+#include "chainfuzz/coverage.h"
 #include "build.h"
 
 #include <openssl/bn.h>
@@ -1150,6 +1151,46 @@ static int add_outer(CBB *cbb, uint32_t defects, const uint8_t *content,
 }
 
 /* build_one builds cert |idx| of the recipe into |out|. */
+/* sign_remembered signs |tbs| (|digest|: its hash with |*md|) for a
+ * certificate without a signature defect, or takes the signature from the
+ * cache when the same key made it over the same bytes before; then
+ * remembers it. 1 on success. */
+static int sign_remembered(struct build_ctx *b, struct sig_buf *sig,
+                           EVP_PKEY *signer_key, EVP_PKEY *issuer_key,
+                           enum cf_sig_alg sign_alg, int explicit_gen,
+                           const uint8_t tbs_sha256[SHA256_DIGEST_LENGTH],
+                           enum cf_sig_kind *kind, const EVP_MD **md,
+                           const char **oid, const uint8_t *tbs,
+                           size_t tbs_len, uint8_t *digest,
+                           unsigned digest_len) {
+  EVP_PKEY *key = explicit_gen ? issuer_key : signer_key;
+  if (sig_cache_get(sig, key, (int)sign_alg, explicit_gen, tbs_sha256)) {
+    return 1; /* made before, byte for byte */
+  }
+  if (explicit_gen) {
+    if (*kind != CF_SIG_ECDSA) {
+      /* The issuer's key is EC, so this is only an OID or default mix-up:
+       * sign with the key's default hash. */
+      if (!alg_info(default_alg(issuer_key), kind, md, oid) ||
+          !EVP_Digest(tbs, tbs_len, digest, &digest_len, *md, NULL)) {
+        fail(b, "cannot hash the TBSCertificate");
+        return 0;
+      }
+    }
+    if (!ecdsa_sign_det(b, sig, issuer_key, 1, digest, digest_len)) {
+      return 0;
+    }
+  } else if (*kind == CF_SIG_ECDSA) {
+    if (!ecdsa_sign_det(b, sig, signer_key, 0, digest, digest_len)) {
+      return 0;
+    }
+  } else if (!evp_sign(b, sig, signer_key, *md, *kind, tbs, tbs_len)) {
+    return 0;
+  }
+  sig_cache_put(sig, key, (int)sign_alg, explicit_gen, tbs_sha256);
+  return 1;
+}
+
 static int build_one(struct build_ctx *b, struct cf_built *out, size_t idx) {
   const struct cf_recipe *r = b->r;
   const struct cf_rcert *c = &r->certs[idx];
@@ -1246,33 +1287,16 @@ static int build_one(struct build_ctx *b, struct cf_built *out, size_t idx) {
                                       0x00, 0x02, 0x01, 0x00};
     memcpy(sig.v, kZeroRS, sizeof(kZeroRS));
     sig.len = sizeof(kZeroRS);
-  } else if (sig_cache_get(&sig, explicit_gen ? issuer_key : signer_key,
-                           (int)sign_alg, explicit_gen, out->tbs_sha256[idx])) {
-    /* made before, byte for byte */
-  } else if (explicit_gen) {
-    if (kind != CF_SIG_ECDSA) {
-      /* The issuer's key is EC, so this is only an OID or default mix-up:
-       * sign with the key's default hash. */
-      if (!alg_info(default_alg(issuer_key), &kind, &md, &oid) ||
-          !EVP_Digest(tbs, tbs_len, digest, &digest_len, md, NULL)) {
-        fail(b, "cannot hash the TBSCertificate");
-        goto err;
-      }
-    }
-    if (!ecdsa_sign_det(b, &sig, issuer_key, 1, digest, digest_len)) {
+  } else {
+    /* Made now or remembered: the same coverage either way (coverage.h). */
+    cf_coverage_pause();
+    int made = sign_remembered(b, &sig, signer_key, issuer_key, sign_alg,
+                               explicit_gen, out->tbs_sha256[idx], &kind, &md,
+                               &oid, tbs, tbs_len, digest, digest_len);
+    cf_coverage_resume();
+    if (!made) {
       goto err;
     }
-  } else if (kind == CF_SIG_ECDSA) {
-    if (!ecdsa_sign_det(b, &sig, signer_key, 0, digest, digest_len)) {
-      goto err;
-    }
-  } else if (!evp_sign(b, &sig, signer_key, md, kind, tbs,
-                       tbs_len)) {
-    goto err;
-  }
-  if (!(c->defects & ((1u << CF_DEF_SIG_E3_FORGERY) | (1u << CF_DEF_SIG_ZERO_RS)))) {
-    sig_cache_put(&sig, explicit_gen ? issuer_key : signer_key, (int)sign_alg,
-                  explicit_gen, out->tbs_sha256[idx]);
   }
   if ((c->defects & (1u << CF_DEF_SIG_ZERO_R)) &&
       !zero_ecdsa_part(b, &sig, 0)) {

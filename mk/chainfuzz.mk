@@ -159,7 +159,7 @@ endif
 # object), so the afl flavor's own libraries need no -fPIC. Only the
 # afl_custom_* functions are exported.
 MUTATOR_SO := $(OUT)/lib/chainfuzz_case_mutator.so
-MUTATOR_SRCS := certgen/afl_case_mutator.c certgen/case_mutator.c certgen/build.c certgen/sign.c \
+MUTATOR_SRCS := certgen/afl_case_mutator.c certgen/case_mutator.c certgen/build.c certgen/sign.c lib/coverage.c \
   certgen/keypool.c certgen/recipe_model.c lib/case.c $(OUT)/gen/keypool_embedded.c
 ifeq ($(ENGINE),afl)
 ifneq ($(HOST_BSSL_LIB),)
