@@ -265,8 +265,8 @@ done
 ok $([[ $nsamples -ge 1 ]]; echo $?) "$nsamples certgen check sample(s) found (docs/certgen.md has one: a fenced block with its total line)"
 
 # make fuzz's table: README's sample has the columns harness/fuzz.sh prints
-# (the header's words, in order).
-want=$(sed -nE 's/^printf "\\n\$fmt" (.*) ""$/\1/p' harness/fuzz.sh)
+# for libFuzzer (the header's words, in order; ENGINE=afl has its own).
+want=$(sed -nE 's/^ *printf "\\n\$fmt" (target exec\/s cov .*) ""$/\1/p' harness/fuzz.sh)
 have=$(awk '/^```/ { inb = !inb; next } inb && $1 == "target" && /exec\/s/ { $1 = $1; print; exit }' README.md)
 ok $([[ -n $want && $have == "$want" ]]; echo $?) \
   "README.md's make fuzz sample table has harness/fuzz.sh's columns (README: '$have'; fuzz.sh: '$want')"
