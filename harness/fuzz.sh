@@ -114,13 +114,8 @@ wait_late() {
 
 # libfuzzer_options TARGET prints -key=value flags from its template's
 # .options file.
-libfuzzer_options() {
-  local f=$ROOT/targets/${TPL[$1]}.options
-  [[ -f $f ]] || return 0
-  awk '/^\[/ { sec = $0; next }
-       sec == "[libfuzzer]" && /=/ {
-         gsub(/[ \t]/, ""); split($0, kv, "="); printf "-%s=%s\n", kv[1], kv[2] }' "$f"
-}
+. "$ROOT/harness/options.sh"
+libfuzzer_options() { cf_libfuzzer_options "$ROOT/targets/${TPL[$1]}.options"; }
 
 # count_artifacts DIR prints the number of crash artifacts in DIR (regular
 # files; libFuzzer's slow-unit-* files are not crashes).

@@ -17,12 +17,7 @@ BUILD=${CHAINFUZZ_BUILD_DIR:-$ROOT/build}
 BIN=$BUILD/replay/bin
 DET_SAMPLE=${DET_SAMPLE:-40}
 DET_SAMPLE_LIVE=${DET_SAMPLE_LIVE:-12}
-n=0
-failed=0
-ok() {
-  n=$((n + 1))
-  if [[ $1 == 0 ]]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=1; fi
-}
+. "$ROOT/tests/tap.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -69,5 +64,4 @@ while read -r t tpl seeds; do
     ok 1 "$t: ${#files[@]} seeds forward then backward: ${bad:-?} with another verdict the second time (exit $rc)"
   fi
 done < <(./build.sh --target-info)
-echo "1..$n"
-exit $failed
+finish

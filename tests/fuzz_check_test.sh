@@ -39,13 +39,7 @@ CHECK_SEEDS=${CHECK_SEEDS:-1 2}
 CHECK_MUTATIONS=${CHECK_MUTATIONS:-300}
 CHECK_SAMPLE=${CHECK_SAMPLE:-48}
 CHECK_RESUMES=${CHECK_RESUMES:-3}
-n=0
-failed=0
-ok() {
-  n=$((n + 1))
-  if [[ $1 == 0 ]]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=1; fi
-}
-finish() { echo "1..$n"; exit $failed; }
+. "$ROOT/tests/tap.sh"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -74,13 +68,8 @@ mkdir -p "$tmp/store"
 [[ -d $CRASHES ]] && cp -R "$CRASHES/." "$tmp/store/"
 
 # options T: the [libfuzzer] flags of T's template (as make fuzz reads them).
-options() {
-  local f=$ROOT/targets/${TPL[$1]}.options
-  [[ -f $f ]] || return 0
-  awk '/^\[/ { sec = $0; next }
-       sec == "[libfuzzer]" && /=/ {
-         gsub(/[ \t]/, ""); split($0, kv, "="); printf "-%s=%s\n", kv[1], kv[2] }' "$f"
-}
+. "$ROOT/harness/options.sh"
+options() { cf_libfuzzer_options "$ROOT/targets/${TPL[$1]}.options"; }
 
 for t in $targets; do
   # The sample: every k-th seed in name order.
