@@ -653,8 +653,12 @@ build_ours() {
   # in MAKEFLAGS and would override this makefile's own.
   local goal=(all)
   [[ $SELECT_GIVEN == 1 ]] && goal=(selected SELECT="$SELECT")
+  # Under flock: two builds into one flavor directory (make test's
+  # canaries_test and fuzz_check_test both build libfuzzer targets) take
+  # turns instead of writing the same objects at once.
+  mkdir -p "$out" || die "cannot create $out"
   env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
-  make -s -j"$JOBS" -C "$ROOT" -f "$ROOT/mk/chainfuzz.mk" OUT="$out" "${goal[@]}" \
+  flock "$out/.build.lock" make -s -j"$JOBS" -C "$ROOT" -f "$ROOT/mk/chainfuzz.mk" OUT="$out" "${goal[@]}" \
     CC="$CC" CXX="$CXX" CFLAGS="$CFLAGS_OURS $BSSL_FEATURES" \
     CXXFLAGS="${CXXFLAGS_OURS:-$CFLAGS_OURS} $BSSL_FEATURES" LDFLAGS="$LDFLAGS_OURS" \
     ENGINE="$ENGINE" TOOLS="$TOOLS" WERROR="$werror" BSSL_INC="$(bssl_include)" \

@@ -106,8 +106,9 @@ replay_result() {
 }
 
 # The job pool: tests are independent (each has its own temporary
-# directories; the only build a test starts, canaries_test's, has its own
-# flavor directory), so they run CHAINFUZZ_TEST_JOBS at a time (default:
+# directories; the builds tests start, canaries_test's and
+# fuzz_check_test's, share the libfuzzer flavor directory and take turns:
+# build.sh locks it), so they run CHAINFUZZ_TEST_JOBS at a time (default:
 # the number of cores); results are printed in the order queued.
 # queue KIND NAME LOG TIMEOUT CMD...: KIND is tap or replay.
 TEST_JOBS=${CHAINFUZZ_TEST_JOBS:-$(nproc 2>/dev/null || echo 2)}
