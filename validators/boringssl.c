@@ -87,14 +87,24 @@ static X509 *parse_cert(const struct cf_blob *b) {
   return x;
 }
 
+/* is_anchor says whether |x| is one of the device's trust anchors. */
+static int is_anchor(X509 *x, X509 **anchors, size_t num_anchors) {
+  for (size_t i = 0; i < num_anchors; i++) {
+    if (anchors[i] != NULL && X509_cmp(x, anchors[i]) == 0) {
+      return 1;
+    }
+  }
+  return 0;
+}
+
 /* path_trust_len checks the path X509_verify_cert accepted: it starts at
- * the presented leaf and reaches one of the device's trust anchors. It
- * returns the length of the path up to and including the first anchor, or
- * 0 when the path does not start at the leaf or holds no anchor: a library
- * bug whatever an oracle says. With X509_V_FLAG_PARTIAL_CHAIN, a leaf that
- * is itself in the store (a pinned leaf) is trusted as it is: check_trust
- * swaps it for the store's copy but leaves the untrusted issuers it had
- * already chained after it, so the anchor need not be last. */
+ * the presented leaf and ends at one of the device's trust anchors, and it
+ * returns the length of the path to report; 0 when the path is not so, a
+ * library bug whatever an oracle says. One exception: with
+ * X509_V_FLAG_PARTIAL_CHAIN, a leaf that is itself in the store (a pinned
+ * leaf) is trusted as it is; check_trust swaps it for the store's copy but
+ * leaves the untrusted issuers it had already chained after it, so the
+ * path to report is the leaf alone. */
 static size_t path_trust_len(X509_STORE_CTX *ctx, X509 *leaf, X509 **anchors,
                              size_t num_anchors) {
   STACK_OF(X509) *path = X509_STORE_CTX_get0_chain(ctx);
@@ -102,13 +112,14 @@ static size_t path_trust_len(X509_STORE_CTX *ctx, X509 *leaf, X509 **anchors,
       X509_cmp(sk_X509_value(path, 0), leaf) != 0) {
     return 0;
   }
-  for (size_t k = 0; k < sk_X509_num(path); k++) {
-    for (size_t i = 0; i < num_anchors; i++) {
-      if (anchors[i] != NULL &&
-          X509_cmp(sk_X509_value(path, k), anchors[i]) == 0) {
-        return k + 1;
-      }
-    }
+  size_t num = sk_X509_num(path);
+  if (is_anchor(sk_X509_value(path, num - 1), anchors, num_anchors)) {
+    return num;
+  }
+  if ((X509_VERIFY_PARAM_get_flags(X509_STORE_CTX_get0_param(ctx)) &
+       X509_V_FLAG_PARTIAL_CHAIN) &&
+      is_anchor(sk_X509_value(path, 0), anchors, num_anchors)) {
+    return 1;
   }
   return 0;
 }
