@@ -487,10 +487,9 @@ static const char *const kReplayDriverNames[] = {
     "call_target", "replay_file", "replay_path", "replay_dir", "on_timeout",
     NULL};
 /* AFL++'s driver (utils/aflpp_driver/aflpp_driver.c, libAFLDriver.a: what
- * the afl flavor links), which runs inputs given as files; AFL++ spells it
- * "Onyby". Its other frames are LLVMFuzzerRunDriver and main. */
-static const char *const kAflDriverNames[] = {
-    "ExecuteFilesOnyByOne", "ExecuteFilesOneByOne", NULL};
+ * the afl flavor links), which runs inputs given as files (4.04c's
+ * spelling). Its other frames are LLVMFuzzerRunDriver and main. */
+static const char *const kAflDriverNames[] = {"ExecuteFilesOnyByOne", NULL};
 /* Runtime libraries (module paths) and runtime sources (file paths). */
 static const char *const kIgnoredModules[] = {
     "libc.so",     "libc-2.",   "libstdc++",  "libc++",       "ld-linux",

@@ -33,13 +33,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${CHAINFUZZ_BUILD_DIR:-$ROOT/build}
 RUNS=${CHAINFUZZ_CANARY_RUNS:-20000}
 BACKSTOP=${CHAINFUZZ_CANARY_TIMEOUT:-900}
-n=0
-failed=0
-ok() {
-  n=$((n + 1))
-  if [[ $1 == 0 ]]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=1; fi
-}
-finish() { echo "1..$n"; exit $failed; }
+. "$ROOT/tests/tap.sh"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -21,15 +21,12 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${CHAINFUZZ_BUILD_DIR:-$ROOT/build}
 . "$ROOT/tests/tap.sh"
 
-command -v afl-fuzz >/dev/null || ./build.sh --install-only --flavor afl >/dev/null 2>&1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 tree=$tmp/tree
 . "$ROOT/tests/e2e_lib.sh"
-e2e_copy_tree "$ROOT" "$tree"
-e2e_plant_hostname "$tree" || {
+e2e_planted_tree "$ROOT" "$BUILD" "$tree" || {
   ok 1 "targets/hostname.c and corpus/hostname exist to plant a bug in"; finish; }
-e2e_use_outer_build "$BUILD"
 
 # 1. make fuzz ENGINE=afl, bounded by executions (the seconds are a
 #    backstop). AFL++ finds the overflow within a few thousand executions

@@ -12,6 +12,8 @@
 # e2e_fix_hostname TREE: the same copy with the length checked.
 # e2e_use_outer_build BUILD: the copy builds with BUILD's library cache and
 #   fetched sources, and none of the outer run's settings.
+# e2e_planted_tree ROOT BUILD TREE: the three above, what every end-to-end
+#   test starts with; returns 1 when there is no hostname target to copy.
 
 e2e_copy_tree() {
   local root=$1 tree=$2
@@ -65,4 +67,10 @@ e2e_use_outer_build() {
   [[ -f $build/src/wolfssl/.chainfuzz-source ]] && export WOLFSSL_SRC=$build/src/wolfssl
   [[ -f $build/src/openssl/.chainfuzz-source ]] && export OPENSSL_SRC=$build/src/openssl
   unset CHAINFUZZ_BUILD_DIR CHAINFUZZ_WORK_DIR CHAINFUZZ_CRASHES_DIR FUZZ_SECONDS FUZZ_RUNS FUZZ_SEED TARGETS ENGINE
+}
+
+e2e_planted_tree() {
+  e2e_copy_tree "$1" "$3"
+  e2e_plant_hostname "$3" || return 1
+  e2e_use_outer_build "$2"
 }

@@ -24,10 +24,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 tree=$tmp/tree
 . "$ROOT/tests/e2e_lib.sh"
-e2e_copy_tree "$ROOT" "$tree"
-e2e_plant_hostname "$tree" || {
+e2e_planted_tree "$ROOT" "$BUILD" "$tree" || {
   ok 1 "targets/hostname.c and corpus/hostname exist to plant a bug in"; finish; }
-e2e_use_outer_build "$BUILD"
 
 # 1. make fuzz, bounded by runs (the seconds are a backstop): it finds the
 #    bug and triages it.
