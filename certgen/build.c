@@ -1150,7 +1150,6 @@ static int add_outer(CBB *cbb, uint32_t defects, const uint8_t *content,
   return 0;
 }
 
-/* build_one builds cert |idx| of the recipe into |out|. */
 /* sign_remembered signs |tbs| (|digest|: its hash with |*md|) for a
  * certificate without a signature defect, or takes the signature from the
  * cache when the same key made it over the same bytes before; then
@@ -1191,6 +1190,7 @@ static int sign_remembered(struct build_ctx *b, struct sig_buf *sig,
   return 1;
 }
 
+/* build_one builds cert |idx| of the recipe into |out|. */
 static int build_one(struct build_ctx *b, struct cf_built *out, size_t idx) {
   const struct cf_recipe *r = b->r;
   const struct cf_rcert *c = &r->certs[idx];

@@ -154,12 +154,13 @@ static void honest_remember(const uint8_t digest[SHA256_DIGEST_LENGTH], int k) {
 
 /* honest_by_pool_key says whether a pool key among |spkis| made the
  * signature of the certificate |parts| (SHA-256 |whole|), from the cache or
- * by signing its TBS again; marks the keys it tried in |tried|. */
+ * by signing its TBS again; |*any_key| says whether |spkis| held one. */
 static int honest_by_pool_key(const struct cf_pool *pool,
                               const uint8_t whole[SHA256_DIGEST_LENGTH],
                               const struct cert_parts *p,
                               const struct cf_blob *spkis, size_t num_spkis,
-                              int tried[CF_POOL_MAX], int *any_key) {
+                              int *any_key) {
+  int tried[CF_POOL_MAX] = {0};
   uint8_t mine[1024];
   size_t mine_len;
   struct cert_parts parts = *p;
@@ -195,7 +196,7 @@ int cf_cert_is_honest(char *detail, size_t detail_len,
                       size_t num_spkis) {
   struct cert_parts parts;
   uint8_t unused;
-  int tried[CF_POOL_MAX] = {0}, any_key = 0;
+  int any_key = 0;
 
   if (!split_cert(&parts, der, der_len)) {
     snprintf(detail, detail_len,
@@ -213,8 +214,8 @@ int cf_cert_is_honest(char *detail, size_t detail_len,
   SHA256(der, der_len, whole);
   /* Remembered or checked now: the same coverage either way (coverage.h). */
   cf_coverage_pause();
-  int honest = honest_by_pool_key(pool, whole, &parts, spkis, num_spkis,
-                                  tried, &any_key);
+  int honest =
+      honest_by_pool_key(pool, whole, &parts, spkis, num_spkis, &any_key);
   cf_coverage_resume();
   if (honest) {
     return 1;
