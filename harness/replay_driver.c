@@ -29,6 +29,9 @@
  *  1. LLVMFuzzerInitialize, if the target defines it (weak symbol), is
  *     called once with &argc and &argv, before any input. The command line
  *     is already parsed then; changes the target makes to it are not read.
+ *     CHAINFUZZ_WARM_UP is set to 0 first unless the environment has it:
+ *     the targets' warm-up (certgen/warm_up.h) is for fuzzing engines, and
+ *     would add up to a second to every handshake replay.
  *  2. Each PATH, in command-line order. A directory is walked recursively,
  *     its entries sorted by name with strcmp (not the locale's order), so
  *     the order is the same on every machine. Entries whose name starts with
@@ -750,6 +753,7 @@ int main(int argc, char **argv) {
   }
 
   if (LLVMFuzzerInitialize != NULL) {
+    setenv("CHAINFUZZ_WARM_UP", "0", 0);
     LLVMFuzzerInitialize(&argc, &argv);
   }
   for (size_t i = 0; i < paths_len; i++) {

@@ -320,10 +320,10 @@ HS_TEMPLATE := targets/handshake/handshake_client.c
 # flavor's (the group takes the first definition of each member it needs).
 hs_libs = $(LIBHS) $(LIBCERTGEN) $(LIBCF) $(if $(filter 1,$(1)),$(BSSL_FUZZ_LIB)/libssl.a $(BSSL_LIB)/libcrypto.a $(call lib_archives,$(filter-out boringssl boringssl-fuzzer,$(2))),$(call lib_archives,$(2)))
 define hs_target
-$(OUT)/obj/hs/$(1).o: $(HS_TEMPLATE) $(wildcard include/chainfuzz/*.h)
+$(OUT)/obj/hs/$(1).o: $(HS_TEMPLATE) $(wildcard include/chainfuzz/*.h) $(wildcard certgen/*.h)
 	@mkdir -p $$(@D)
 	@$$(CC) $$(STD) $$(CFLAGS) $$(MBEDTLS_DEFS) $$(WOLFSSL_DEFS) $$(WARN) $$(INC) '-DCF_HS_LIB="$(2)"' \
-	  -DCF_HS_RUN=cf_hs_$(2)_client_run -DCF_TARGET_VERIFY=cf_$(2)_verify -DCF_HS_CONFIG=$(3) \
+	  -DCF_HS_RUN=cf_hs_$(2)_client_run -DCF_HS_RECORD=cf_hs_$(2)_record -DCF_TARGET_VERIFY=cf_$(2)_verify -DCF_HS_CONFIG=$(3) \
 	  '-DCF_HS_VALIDATOR="$(4)"' -DCF_HS_FUZZER_MODE=$(5) -c $$< -o $$@
 $(OUT)/bin/$(1): $(OUT)/obj/hs/$(1).o $$(ENGINE_OBJ) $(call hs_libs,$(5),boringssl $(2))
 	@mkdir -p $$(@D)
@@ -359,10 +359,10 @@ $(foreach l,$(HS_LIBS),$(eval $(call hs_live,$(l),$(call hs_newest,$(l)))))
 # the device client (CONFIG CF_HS_DEVICE) without the oracles: the part of
 # the gap to the baseline that is the client's own verification, not ours.
 define hs_baseline
-$(OUT)/obj/hs/$(1).o: $(HS_TEMPLATE) $(wildcard include/chainfuzz/*.h)
+$(OUT)/obj/hs/$(1).o: $(HS_TEMPLATE) $(wildcard include/chainfuzz/*.h) $(wildcard certgen/*.h)
 	@mkdir -p $$(@D)
 	@$$(CC) $$(STD) $$(CFLAGS) $$(MBEDTLS_DEFS) $$(WOLFSSL_DEFS) $$(WARN) $$(INC) '-DCF_HS_LIB="$(2)"' \
-	  -DCF_HS_RUN=cf_hs_$(2)_client_run -DCF_TARGET_VERIFY=cf_$(2)_verify \
+	  -DCF_HS_RUN=cf_hs_$(2)_client_run -DCF_HS_RECORD=cf_hs_$(2)_record -DCF_TARGET_VERIFY=cf_$(2)_verify \
 	  -DCF_HS_CONFIG=$(4) -DCF_HS_NO_ORACLE=1 -c $$< -o $$@
 $(OUT)/bench/$(1): $(OUT)/obj/hs/$(1).o $$(ENGINE_OBJ) $(call hs_libs,$(3),boringssl $(2))
 	@mkdir -p $$(@D)

@@ -32,6 +32,7 @@
 #include "case_mutator.h"
 #include "keypool.h"
 #include "signed_bytes.h"
+#include "warm_up.h"
 
 /* Structural mutations (add/drop/reorder certificates, edit one DER field
  * and re-sign with the pool key) on one call in CF_CASE_STRUCTURAL_ONE_IN;
@@ -45,6 +46,8 @@ static size_t g_num_vals;
 static const struct cf_validator *g_canary;
 static struct cf_pool g_pool;
 static int g_verbose;
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
   char err[256];
@@ -62,6 +65,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   g_vals[g_num_vals++] = g_canary;
 #endif
   if (!cf_pool_load_embedded(&g_pool, err, sizeof(err))) {
+    fprintf(stderr, "chain_diff: %s\n", err);
+    abort();
+  }
+  /* One-time initialisation before the engine starts (warm_up.h). */
+  if (!cf_warm_up(err, sizeof(err), &g_pool, CF_WARM_UP_CASE,
+                  LLVMFuzzerTestOneInput)) {
     fprintf(stderr, "chain_diff: %s\n", err);
     abort();
   }

@@ -37,9 +37,12 @@
 #include "chainfuzz/handshake.h"
 #include "chainfuzz/transcript.h"
 #include "chainfuzz/validator.h"
+#include "keypool.h"
+#include "warm_up.h"
 
-#if !defined(CF_HS_LIB) || !defined(CF_HS_RUN) || !defined(CF_TARGET_VERIFY)
-#error "built by mk/chainfuzz.mk with CF_HS_LIB, CF_HS_RUN and CF_TARGET_VERIFY"
+#if !defined(CF_HS_LIB) || !defined(CF_HS_RUN) || !defined(CF_TARGET_VERIFY) || \
+    !defined(CF_HS_RECORD)
+#error "built by mk/chainfuzz.mk with CF_HS_LIB, CF_HS_RUN, CF_HS_RECORD and CF_TARGET_VERIFY"
 #endif
 #ifndef CF_HS_CONFIG
 #define CF_HS_CONFIG CF_HS_DEVICE
@@ -62,11 +65,47 @@ static int g_verbose;
 static struct cf_transcript g_transcript;
 static struct cf_hs_result g_result;
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* warm_up_case records the library's own server serving the warm-up case
+ * |data| in TLS 1.3 and 1.2, each with a resumed second connection, and
+ * runs the target on each transcript (a version the library does not serve
+ * is skipped). */
+static int warm_up_case(const uint8_t *data, size_t size) {
+  static const uint16_t kVersions[] = {0x0304, 0x0303};
+  struct cf_case c;
+  if (cf_case_parse(&c, NULL, data, size) != CF_CASE_OK) {
+    return 0;
+  }
+  for (size_t i = 0; i < sizeof(kVersions) / sizeof(kVersions[0]); i++) {
+    struct cf_hs_server_config srv = {.version = kVersions[i],
+                                      .resume = 1,
+                                      .client = CF_HS_MISCONF_VERIFY_NONE};
+    uint8_t *t = NULL;
+    size_t t_len = 0;
+    char err[256];
+    if (CF_HS_RECORD(&t, &t_len, &c, 0, &srv, err, sizeof(err))) {
+      LLVMFuzzerTestOneInput(t, t_len);
+    }
+    free(t);
+  }
+  return 0;
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
-  g_verbose = getenv("CHAINFUZZ_VERBOSE") != NULL;
+  struct cf_pool pool;
+  char err[256];
   if (CF_HS_FUZZER_MODE) {
     (void)cf_bssl_set_fuzzer_mode(); /* 0: the libssl is built that way */
   }
+  /* One-time initialisation before the engine starts (warm_up.h). */
+  if (!cf_pool_load_embedded(&pool, err, sizeof(err)) ||
+      !cf_warm_up(err, sizeof(err), &pool, CF_WARM_UP_CASE, warm_up_case)) {
+    fprintf(stderr, "handshake_client_%s: %s\n", CF_HS_LIB, err);
+    abort();
+  }
+  cf_pool_free(&pool);
+  g_verbose = getenv("CHAINFUZZ_VERBOSE") != NULL;
   return 0;
 }
 

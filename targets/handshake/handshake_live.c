@@ -35,6 +35,8 @@
 #include "chainfuzz/handshake.h"
 #include "chainfuzz/transcript.h"
 #include "chainfuzz/validator.h"
+#include "keypool.h"
+#include "warm_up.h"
 
 CF_CASE_CUSTOM_MUTATOR()
 
@@ -47,7 +49,20 @@ static int g_verbose;
 static struct cf_transcript g_transcript;
 static struct cf_hs_result g_result;
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
+  struct cf_pool pool;
+  char err[256];
+  /* One-time initialisation before the engine starts (warm_up.h): a
+   * handshake per warm-up chain. */
+  if (!cf_pool_load_embedded(&pool, err, sizeof(err)) ||
+      !cf_warm_up(err, sizeof(err), &pool, CF_WARM_UP_CASE,
+                  LLVMFuzzerTestOneInput)) {
+    fprintf(stderr, "handshake_live_%s: %s\n", CF_HS_LIB, err);
+    abort();
+  }
+  cf_pool_free(&pool);
   g_verbose = getenv("CHAINFUZZ_VERBOSE") != NULL;
   return 0;
 }

@@ -43,6 +43,7 @@
 #include "oracle.h"
 #include "recipe_bytes.h"
 #include "signed_bytes.h"
+#include "warm_up.h"
 
 #if !defined(CF_TARGET_VALIDATOR) || !defined(CF_TARGET_VERIFY)
 #error "built by mk/chainfuzz.mk with CF_TARGET_VALIDATOR and CF_TARGET_VERIFY"
@@ -68,6 +69,8 @@ static const char *g_write_case;
 #define CF_REJECT_FINDINGS_DEFAULT 1
 #endif
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
   char err[256];
   const char *rejects = getenv("CHAINFUZZ_REJECT_FINDINGS");
@@ -75,9 +78,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     fprintf(stderr, "chain_oracle: %s\n", err);
     abort();
   }
-  g_verbose = getenv("CHAINFUZZ_VERBOSE") != NULL;
   g_report_rejects = rejects == NULL ? CF_REJECT_FINDINGS_DEFAULT
                                      : strcmp(rejects, "0") != 0;
+  /* One-time initialisation before the engine starts (warm_up.h). */
+  if (!cf_warm_up(err, sizeof(err), &g_pool, CF_WARM_UP_RECIPE_BYTES,
+                  LLVMFuzzerTestOneInput)) {
+    fprintf(stderr, "chain_oracle: %s\n", err);
+    abort();
+  }
+  g_verbose = getenv("CHAINFUZZ_VERBOSE") != NULL;
   g_write_case = getenv("CHAINFUZZ_WRITE_CASE");
   return 0;
 }

@@ -35,6 +35,7 @@
 #include "case_mutator.h"
 #include "keypool.h"
 #include "signed_bytes.h"
+#include "warm_up.h"
 
 /* Structural mutations (add/drop/reorder certificates, edit one DER field
  * and re-sign with the pool key) on one call in CF_CASE_STRUCTURAL_ONE_IN;
@@ -57,9 +58,17 @@ static struct cf_pool g_pool;
 /* verbose is CHAINFUZZ_VERBOSE, read once: getenv is not for the hot path. */
 static int g_verbose;
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
   char err[256];
   if (!cf_pool_load_embedded(&g_pool, err, sizeof(err))) {
+    fprintf(stderr, "chain_verify: %s\n", err);
+    abort();
+  }
+  /* One-time initialisation before the engine starts (warm_up.h). */
+  if (!cf_warm_up(err, sizeof(err), &g_pool, CF_WARM_UP_CASE,
+                  LLVMFuzzerTestOneInput)) {
     fprintf(stderr, "chain_verify: %s\n", err);
     abort();
   }
