@@ -48,8 +48,11 @@
  * same stream (the recorder's client and the replaying client draw the same
  * randoms and key shares; the recorder's server draws that stream too), the
  * clock is the case's, and the ECC fixed-point cache is emptied before
- * every recording (reset_ecc_cache), so no transcript depends on the ones
- * recorded before it.
+ * every recording (cf_wolfssl_forget_fp_cache: whether a point is cached
+ * changes how many random bytes a scalar multiplication draws, for blinding,
+ * and so every random drawn after it), so no transcript depends on the ones
+ * recorded before it; and before every client run, so that a run does not
+ * depend on the runs before it either (AFL++ stability).
  *
  * Deviations:
  *  - msgs: TLS 1.2 only, from the two byte streams
@@ -101,6 +104,7 @@
 #include "chainfuzz/handshake.h"
 #include "chainfuzz/profile.h"
 #include "chainfuzz/transcript.h"
+#include "chainfuzz/validator.h"
 #include "keypool.h"
 #include "signed_bytes.h"
 
@@ -231,21 +235,6 @@ static time_t hs_clock(time_t *timer) {
 static int set_clock(const struct cf_case *device) {
   g_hs_time = (time_t)cf_profile_effective_time(&device->profile);
   return wc_SetTimeCb(hs_clock) == 0;
-}
-
-/* reset_ecc_cache empties wolfCrypt's ECC fixed-point cache (FP_ECC,
- * thread-local), for the recorder: whether a point is cached changes how
- * many random bytes a scalar multiplication draws (blinding), and so every
- * random drawn after it (the server's ECDSA nonce, a TLS 1.2 GCM explicit
- * nonce, ...): without the reset a transcript's bytes would depend on the
- * recordings before it. The client run does not reset it: the randoms a
- * replay depends on (client random, key shares) are drawn before any
- * cache-dependent multiplication, and rebuilding the cache's tables on
- * every run makes an ECDSA chain about 20 times slower. */
-static void reset_ecc_cache(void) {
-#ifdef FP_ECC
-  wc_ecc_fp_free();
-#endif
 }
 
 /* --- the device client --------------------------------------------------- */
@@ -539,6 +528,7 @@ int cf_hs_wolfssl_client_run(struct cf_hs_result *out,
   out->msgs = msgs;
   cf_hs_msg_log_reset(&out->msgs);
   out->purpose_forced_server_auth = 1;
+  cf_wolfssl_forget_fp_cache();
   if (!set_clock(device)) {
     goto done;
   }
@@ -792,7 +782,7 @@ int cf_hs_wolfssl_record(uint8_t **out, size_t *out_len,
            device->intermediates[i].len);
     off += device->intermediates[i].len;
   }
-  reset_ecc_cache();
+  cf_wolfssl_forget_fp_cache();
   if (!set_clock(device) || wolfSSL_Init() != WOLFSSL_SUCCESS) {
     snprintf(err, err_len, "wolfSSL setup failed");
     goto done;

@@ -87,8 +87,10 @@
 #include <wolfssl/error-ssl.h>
 #include <wolfssl/wolfcrypt/asn.h>
 #include <wolfssl/wolfcrypt/asn_public.h>
+#include <wolfssl/wolfcrypt/ecc.h>
 #include <wolfssl/wolfcrypt/error-crypt.h>
 
+#include "chainfuzz/coverage.h"
 #include "chainfuzz/validator.h"
 
 #if !defined(WOLFSSL_SIGNER_DER_CERT) || !defined(WOLFSSL_ALT_NAMES) || \
@@ -420,6 +422,14 @@ static void reject(struct cf_verdict *out, int code) {
                  cf_wolfssl_code_text(code));
 }
 
+void cf_wolfssl_forget_fp_cache(void) {
+#ifdef FP_ECC
+  cf_coverage_pause();
+  wc_ecc_fp_free();
+  cf_coverage_resume();
+#endif
+}
+
 void cf_wolfssl_verify(struct cf_verdict *out, const struct cf_case *c) {
   const struct cf_profile *p = &c->profile;
   WOLFSSL_CTX *ctx = NULL;
@@ -432,6 +442,7 @@ void cf_wolfssl_verify(struct cf_verdict *out, const struct cf_case *c) {
   if (wolfSSL_Init() != WOLFSSL_SUCCESS) {
     goto done;
   }
+  cf_wolfssl_forget_fp_cache();
   g_case_time = (time_t)cf_profile_effective_time(p);
   if (wc_SetTimeCb(case_clock) != 0) {
     goto done;

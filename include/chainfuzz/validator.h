@@ -131,6 +131,15 @@ enum cf_reason cf_wolfssl_reason(int code);
 /* cf_wolfssl_code_text returns wolfSSL's static text for |code|. */
 const char *cf_wolfssl_code_text(int code);
 
+/* cf_wolfssl_forget_fp_cache empties wolfSSL's fixed-point ECC cache
+ * (FP_ECC, on in Debian's build) for the calling thread, outside the
+ * engine's coverage (chainfuzz/coverage.h). The cache builds a table for a
+ * base point after its second use and takes a faster path from then on, so
+ * the same case would run differently depending on what ran before it
+ * (AFL++ stability 80 % on chain_verify_wolfssl). The device paths call it
+ * first, so every case runs as the first one of a process does. */
+void cf_wolfssl_forget_fp_cache(void);
+
 /* cf_openssl_verify is the OpenSSL 3.0 device path: a TLS client's
  * ssl_verify_cert_chain (X509_verify_cert with "ssl_server" defaults, the
  * security level as auth level, the case's time, depth, flags and the
