@@ -388,70 +388,12 @@ err:
   return NULL;
 }
 
-/* ctx_cache is the last SSL_CTX configure_ctx made and what it was made
- * for: the fuzzer mostly mutates server bytes, so the next run usually
- * needs the same one. Nothing in it changes during a run (no internal
- * session cache; the store and param are only read). */
-static struct {
-  SSL_CTX *ctx;
-  uint8_t *key;
-  size_t key_len;
-} g_ctx_cache;
-
-/* ctx_key encodes what configure_ctx depends on. */
-static int ctx_key(uint8_t **out, size_t *out_len, enum cf_hs_config cfg,
-                   uint32_t options, const struct cf_case *device) {
-  const struct cf_profile *p = &device->profile;
-  CBB cbb, child;
-  if (!CBB_init(&cbb, 256) || !CBB_add_u32(&cbb, (uint32_t)cfg) ||
-      !CBB_add_u32(&cbb, options) ||
-      !CBB_add_u64(&cbb, (uint64_t)cf_profile_effective_time(p)) ||
-      !CBB_add_u8(&cbb, (uint8_t)p->purpose) ||
-      !CBB_add_u8(&cbb, p->max_depth) || !CBB_add_u32(&cbb, p->flags)) {
-    goto err;
-  }
-  for (size_t i = 0; i < device->num_anchors; i++) {
-    if (!CBB_add_u24_length_prefixed(&cbb, &child) ||
-        !CBB_add_bytes(&child, device->anchors[i].data,
-                       device->anchors[i].len) ||
-        !CBB_flush(&cbb)) {
-      goto err;
-    }
-  }
-  return CBB_finish(&cbb, out, out_len);
-
-err:
-  CBB_cleanup(&cbb);
-  return 0;
-}
-
-/* get_ctx returns the client SSL_CTX for the configuration (owned by the
- * cache: do not free), or NULL. */
-static SSL_CTX *get_ctx(enum cf_hs_config cfg, uint32_t options,
-                        const struct cf_case *device) {
-  uint8_t *key = NULL;
-  size_t key_len = 0;
-  if (!ctx_key(&key, &key_len, cfg, options, device)) {
-    return NULL;
-  }
-  if (g_ctx_cache.ctx != NULL && key_len == g_ctx_cache.key_len &&
-      memcmp(key, g_ctx_cache.key, key_len) == 0) {
-    OPENSSL_free(key);
-    return g_ctx_cache.ctx;
-  }
-  SSL_CTX *ctx = configure_ctx(cfg, options, device);
-  if (ctx == NULL) {
-    OPENSSL_free(key);
-    return NULL;
-  }
-  SSL_CTX_free(g_ctx_cache.ctx);
-  OPENSSL_free(g_ctx_cache.key);
-  g_ctx_cache.ctx = ctx;
-  g_ctx_cache.key = key;
-  g_ctx_cache.key_len = key_len;
-  return ctx;
-}
-
+/* A device makes its SSL_CTX once; chainfuzz makes it again on every run.
+ * A cached one was faster, but BoringSSL fills lazy caches in the anchors
+ * it holds (their extensions, canonical names, public keys) during the
+ * first handshake on it, so the same input ran differently after another
+ * one (AFL++ stability 70 % on handshake_client_boringssl with the cache,
+ * BENCHMARKS.md). */
 /* configure_ssl makes one client connection on |ctx| reading |rbio| and
  * writing |wbio| (it takes both), offering |session| if not NULL. */
 static SSL *configure_ssl(SSL_CTX *ctx, enum cf_hs_config cfg,
@@ -696,13 +638,14 @@ int cf_hs_boringssl_client_run(struct cf_hs_result *out,
     return 0;
   }
   g_now = cf_profile_effective_time(&t->device.profile);
-  job.ctx = get_ctx(cfg, t->options, &t->device);
+  job.ctx = configure_ctx(cfg, t->options, &t->device);
   /* The client on a thread of its own after a reset: the draws of every
    * run are the same whatever ran before (see the top of this file). */
   rng_reset();
   if (job.ctx == NULL || !on_fresh_thread(client_job_run, &job)) {
     job.ok = 0;
   }
+  SSL_CTX_free(job.ctx);
   ERR_clear_error();
   if (!job.ok) {
     out->completed = 0;
@@ -1019,6 +962,7 @@ int cf_hs_boringssl_record(uint8_t **out, size_t *out_len,
   struct capture caps[CF_HS_MAX_CONNECTIONS];
   size_t num_conns = 0;
   struct party pc = {0}, ps = {0};
+  SSL_CTX *ctx = NULL;
   uint8_t *device_der = NULL;
   size_t device_der_len = 0;
   int ok = 0;
@@ -1052,7 +996,7 @@ int cf_hs_boringssl_record(uint8_t **out, size_t *out_len,
     ccfg = CF_HS_DEVICE;
   }
   g_now = cf_profile_effective_time(&device->profile);
-  SSL_CTX *ctx = get_ctx(ccfg, options, device);
+  ctx = configure_ctx(ccfg, options, device);
   if (ctx == NULL) {
     snprintf(err, err_len, "the device client cannot be set up");
     goto done;
@@ -1118,6 +1062,7 @@ done:
   SSL_SESSION_free(st.session);
   SSL_free(s.ssl);
   SSL_CTX_free(s.ctx);
+  SSL_CTX_free(ctx);
   party_stop(&pc);
   party_stop(&ps);
   cf_transcript_writer_cleanup(&w);

@@ -2,8 +2,10 @@
  * coverage map (issue 19).
  *
  * certgen remembers the signatures it made and the certificates it found
- * honest (build.c, signed_bytes.c): a fuzzer re-runs the same
- * certificates, and an RSA private-key operation costs ~10 ms under ASan.
+ * honest (build.c, signed_bytes.c), the handshake judge the chains that
+ * passed and the last signature that verified (handshake/judge.c,
+ * sigcheck.c): a fuzzer re-runs the same certificates, and an RSA
+ * private-key operation costs ~10 ms under ASan.
  * But a cache hit skips instrumented code a miss runs, so the same input
  * takes another path the second time: AFL++ measured 70 % stability on
  * chain_oracle_boringssl, 91 % with the caches emptied before every input
@@ -13,7 +15,13 @@
  * flavor), so hit and miss look the same and the caches stay. Elsewhere
  * (libFuzzer, replay, plain) both are no-ops: libFuzzer has no such switch,
  * and a fixed -seed run stays reproducible because the cache's state is a
- * function of the inputs run before. Calls nest. */
+ * function of the inputs run before. Calls nest.
+ *
+ * The same switch keeps out work that only resets state between inputs
+ * (cf_wolfssl_forget_fp_cache). Other sources of run-to-run difference
+ * have their own fix: one-time initialisation runs before the engine
+ * starts (certgen/warm_up.h), and the BoringSSL handshake client makes its
+ * SSL_CTX on every run (handshake/boringssl.c). */
 #ifndef CHAINFUZZ_COVERAGE_H
 #define CHAINFUZZ_COVERAGE_H
 
