@@ -3,7 +3,7 @@
 #   make test   unit tests + replay of corpus/ and crashes/ (what CI runs)
 #   make test-all   make test plus the slow tier (the end-to-end test)
 #   make bench  harness overhead and per-target exec/s (see BENCHMARKS.md)
-# Variables (see README.md): FUZZ_SECONDS, FUZZ_RUNS, FUZZ_SEED, TARGETS, ENGINE, JOBS.
+# Variables (see README.md): FUZZ_SECONDS, FUZZ_RUNS, FUZZ_SEED, TARGETS, ENGINE, JOBS, CMPLOG.
 
 FUZZ_SECONDS ?= 30
 FUZZ_RUNS ?=
@@ -11,7 +11,8 @@ FUZZ_SEED ?=
 ENGINE ?= libfuzzer
 TARGETS ?=
 JOBS ?=
-export FUZZ_SECONDS FUZZ_RUNS FUZZ_SEED ENGINE TARGETS JOBS
+CMPLOG ?= 0
+export FUZZ_SECONDS FUZZ_RUNS FUZZ_SEED ENGINE TARGETS JOBS CMPLOG
 
 .PHONY: all fuzz test test-all bench build clean help
 

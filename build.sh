@@ -22,7 +22,10 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BUILD=${CHAINFUZZ_BUILD_DIR:-$ROOT/build}
 CACHE=${CHAINFUZZ_CACHE_DIR:-$BUILD/cache}
-ALL_FLAVORS="libfuzzer afl replay plain"
+ALL_FLAVORS="libfuzzer afl afl-cmplog replay plain"
+# What --flavor-less runs build: afl-cmplog only on request (make fuzz
+# ENGINE=afl CMPLOG=1).
+DEFAULT_FLAVORS="libfuzzer afl replay plain"
 BSSL_PACKAGE=android-platform-external-boringssl
 MBEDTLS_PACKAGE=mbedtls
 WOLFSSL_PACKAGE=wolfssl
@@ -53,9 +56,11 @@ Builds the libraries under test (BoringSSL, Mbed TLS, wolfSSL, OpenSSL) and
 every fuzz target (targets/*.c) in each flavor:
   libfuzzer  ASan + UBSan + -fsanitize=fuzzer       build/libfuzzer/bin/
   afl        afl-clang-fast + ASan + libAFLDriver   build/afl/bin/
+  afl-cmplog afl-clang-fast + CMPLOG, no sanitizer  build/afl-cmplog/bin/
+             (the afl-fuzz -c binary beside the afl flavor's)
   replay     ASan + UBSan + our replay driver        build/replay/bin/
   plain      -O2, no sanitizer, replay driver        build/plain/bin/
-Default: all four. Tools and unit tests are built in replay and plain.
+Default: all but afl-cmplog. Tools and unit tests are built in replay and plain.
 The libfuzzer and replay flavors share their library builds (the same
 flags, -fsanitize=fuzzer-no-link included): building one builds both.
 
@@ -164,7 +169,7 @@ while [[ $# -gt 0 ]]; do
     *) die_usage "unknown argument '$1'" ;;
   esac
 done
-[[ -n ${FLAVORS// } ]] || FLAVORS=$ALL_FLAVORS
+[[ -n ${FLAVORS// } ]] || FLAVORS=$DEFAULT_FLAVORS
 for f in $FLAVORS; do
   [[ " $ALL_FLAVORS " == *" $f "* ]] || die_usage "unknown flavor '$f' (flavors: $ALL_FLAVORS)"
 done
@@ -178,7 +183,7 @@ need_packages() {
     xz:xz-utils zip:zip unzip:unzip llvm-symbolizer:llvm sha1sum:coreutils
     timeout:coreutils openssl:openssl"
   local pair cmd pkg missing=""
-  [[ " $FLAVORS " == *" afl "* ]] && want="$want afl-clang-fast:afl++ afl-fuzz:afl++"
+  [[ " $FLAVORS " == *" afl"* ]] && want="$want afl-clang-fast:afl++ afl-fuzz:afl++"
   for pair in $want; do
     cmd=${pair%%:*}; pkg=${pair#*:}
     command -v "$cmd" >/dev/null 2>&1 || missing="$missing $pkg"
@@ -193,7 +198,7 @@ need_packages() {
   # OpenSSL's Configure is Perl and needs modules beyond perl-base.
   perl -MIPC::Cmd -MFile::Spec::Functions -MFile::Copy -e 1 >/dev/null 2>&1 ||
     missing="$missing perl"
-  if [[ " $FLAVORS " == *" afl "* && ! -f $AFL_DRIVER ]]; then
+  if [[ " $FLAVORS " == *" afl"* && ! -f $AFL_DRIVER ]]; then
     missing="$missing afl++"
   fi
   # --with: packages wanted by name (libraries, not commands).
@@ -599,6 +604,7 @@ DBG="-g -fno-omit-frame-pointer"
 # LDFLAGS_OURS ENGINE (libfuzzer|afl|replay) TOOLS (1: build tools/tests).
 flavor_settings() {
   CC=clang; CXX=clang++; TOOLS=0
+  unset AFL_LLVM_CMPLOG AFL_QUIET
   case $1 in
     libfuzzer)
       LIB_CFLAGS="-O1 $DBG $SAN -fsanitize=fuzzer-no-link $COMMON_DEFS"
@@ -610,6 +616,20 @@ flavor_settings() {
       LIB_CFLAGS="-O1 $DBG -fsanitize=address $COMMON_DEFS"
       CFLAGS_OURS=$LIB_CFLAGS
       LDFLAGS_OURS="-fsanitize=address $AFL_DRIVER"
+      ENGINE=afl ;;
+    afl-cmplog)
+      # AFL++'s CMPLOG binary (afl-fuzz -c, harness/fuzz.sh): the same
+      # program with the operands of every comparison logged, which its
+      # input-to-state stage (RedQueen) copies into inputs to get past
+      # magic values and checksums. Run only for that stage, so no
+      # sanitizer: crashes are the afl flavor's binary's to find.
+      # -DCF_AFL_CMPLOG only keys its library cache entries apart
+      # (AFL_LLVM_CMPLOG is an environment variable, not a flag).
+      CC=afl-clang-fast; CXX=afl-clang-fast++
+      export AFL_LLVM_CMPLOG=1 AFL_QUIET=1 # (no line per file from its passes)
+      LIB_CFLAGS="-O1 $DBG $COMMON_DEFS -DCF_AFL_CMPLOG"
+      CFLAGS_OURS=$LIB_CFLAGS
+      LDFLAGS_OURS="$AFL_DRIVER"
       ENGINE=afl ;;
     replay)
       # The libfuzzer flavor's library flags, coverage instrumentation

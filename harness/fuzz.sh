@@ -25,7 +25,16 @@
 # libFuzzer the seed pass counts: -runs), FUZZ_SEED (default: none, the
 # engine picks; a number makes the run repeatable: libFuzzer -seed, afl-fuzz
 # -s), FUZZ_SEED_SECONDS (default 600), TARGETS (space or comma list,
-# default all), ENGINE (libfuzzer | afl), JOBS (default: cores).
+# default all), ENGINE (libfuzzer | afl), JOBS (default: cores), CMPLOG
+# (ENGINE=afl: 1 also builds the afl-cmplog flavor and gives afl-fuzz -c).
+#
+# AFL++ with more cores than targets (JOBS > number of targets): each target
+# gets JOBS / targets afl-fuzz instances sharing its output directory, one
+# main (-M default) and secondaries (-S secondaryN); with CMPLOG=1 the
+# CMPLOG binary goes to the only instance, or to the first secondary (AFL++'s
+# advice: one or two instances, not all). The table sums exec/s, crashes and
+# hangs over a target's instances and shows the lowest stability;
+# FUZZ_RUNS and FUZZ_SECONDS bound each instance.
 # Exit: 0 no new artifact, 1 new artifacts found (triaged), 2 usage or setup
 # error, 130 interrupted.
 set -uo pipefail
@@ -38,7 +47,7 @@ CRASHES=${CHAINFUZZ_CRASHES_DIR:-$ROOT/crashes}
 
 usage_error() {
   printf 'make fuzz: %s\n' "$*" >&2
-  printf 'usage: make fuzz [FUZZ_SECONDS=N] [FUZZ_RUNS=N] [FUZZ_SEED=N] [TARGETS="t1 t2"] [ENGINE=libfuzzer|afl] [JOBS=N]\n' >&2
+  printf 'usage: make fuzz [FUZZ_SECONDS=N] [FUZZ_RUNS=N] [FUZZ_SEED=N] [TARGETS="t1 t2"] [ENGINE=libfuzzer|afl] [JOBS=N] [CMPLOG=0|1]\n' >&2
   printf 'targets: %s\n' "$(./build.sh --list-targets | tr '\n' ' ')" >&2
   exit 2
 }
@@ -50,12 +59,15 @@ FUZZ_RUNS=${FUZZ_RUNS:-}
 FUZZ_SEED=${FUZZ_SEED:-}
 FUZZ_SEED_SECONDS=${FUZZ_SEED_SECONDS:-600}
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
+CMPLOG=${CMPLOG:-0}
 [[ $ENGINE == libfuzzer || $ENGINE == afl ]] || usage_error "unknown ENGINE '$ENGINE' (libfuzzer or afl)"
 [[ $FUZZ_SECONDS =~ ^[1-9][0-9]*$ ]] || usage_error "FUZZ_SECONDS must be a positive number of seconds, not '$FUZZ_SECONDS'"
 [[ -z $FUZZ_RUNS || $FUZZ_RUNS =~ ^[1-9][0-9]*$ ]] || usage_error "FUZZ_RUNS must be a positive number of runs, not '$FUZZ_RUNS'"
 [[ -z $FUZZ_SEED || $FUZZ_SEED =~ ^[1-9][0-9]{0,8}$ ]] || usage_error "FUZZ_SEED must be a number from 1 to 999999999, not '$FUZZ_SEED'"
 [[ $FUZZ_SEED_SECONDS =~ ^[1-9][0-9]*$ ]] || usage_error "FUZZ_SEED_SECONDS must be a positive number of seconds, not '$FUZZ_SEED_SECONDS'"
 [[ $JOBS =~ ^[1-9][0-9]*$ ]] || usage_error "JOBS must be a positive number, not '$JOBS'"
+[[ $CMPLOG == 0 || $CMPLOG == 1 ]] || usage_error "CMPLOG must be 0 or 1, not '$CMPLOG'"
+[[ $CMPLOG == 1 && $ENGINE != afl ]] && usage_error "CMPLOG=1 is for ENGINE=afl (AFL++'s -c; libFuzzer has -use_cmp on by default)"
 
 # Each target's template (targets/TEMPLATE.c: .dict/.options beside it)
 # and seed directory (corpus/SEEDS): per-validator targets share theirs.
@@ -83,14 +95,17 @@ done < <(./build.sh --libs-of "$SELECTED") || exit 2
 early=$(echo $early) late=$(echo $late)
 if [[ -z $early || -z $late ]]; then early=$SELECTED late=""; fi
 
+# FLAVORS: what to build: the engine's flavor, and AFL++'s CMPLOG binaries.
+FLAVORS=$ENGINE
+[[ $CMPLOG == 1 ]] && FLAVORS="$ENGINE,afl-cmplog"
 build_started=$(date +%s)
-say "building the $ENGINE flavor of: $early"
-./build.sh --flavor "$ENGINE" --targets "$early" || exit 2
+say "building the $FLAVORS flavor of: $early"
+./build.sh --flavor "$FLAVORS" --targets "$early" || exit 2
 late_pid=""
 if [[ -n $late ]]; then
   say "building in the background (niced; log $STATE/build-late.log): $late"
   # Its own process group (setsid), so it can be stopped whole.
-  setsid nice -n 10 ./build.sh --flavor "$ENGINE" --targets "$late" >"$STATE/build-late.log" 2>&1 &
+  setsid nice -n 10 ./build.sh --flavor "$FLAVORS" --targets "$late" >"$STATE/build-late.log" 2>&1 &
   late_pid=$!
 fi
 LATE_OK=1
@@ -206,58 +221,94 @@ run_libfuzzer() {
     "${corp:--}" "$((after - before))" "$slow" "$seed_s" "$fuzz_s" "$rc" >"$dir/row"
 }
 
-# run_afl TARGET: fuzz with afl-fuzz; crashes and hangs are copied to
+# afl_stat FILE KEY prints one value of an AFL++ fuzzer_stats file.
+afl_stat() { awk -F' *: *' -v k="$2" '$1 == k {print $2}' "$1" 2>/dev/null; }
+
+# run_afl TARGET: fuzz with AFL_INSTANCES afl-fuzz processes (one main and
+# secondaries when more than one); crashes and hangs are copied to
 # crashes/<target>/ named by content (AFL's names hold ':' and ',').
 run_afl() {
   local t=$1 dir=$STATE/$1
   local art=$CRASHES/$t before after
   mkdir -p "$dir" "$art"
   before=$(count_artifacts "$art")
-  local args=(-V "$FUZZ_SECONDS" -m none -t 25000 -o "$dir/out")
-  [[ -n $FUZZ_RUNS ]] && args+=(-E "$FUZZ_RUNS")
-  [[ -n $FUZZ_SEED ]] && args+=(-s "$FUZZ_SEED")
-  [[ -f $ROOT/targets/${TPL[$t]}.dict ]] && args+=(-x "$ROOT/targets/${TPL[$t]}.dict")
-  # Resume the working queue when there is one, else start from the seeds.
-  if [[ -d $dir/out/default/queue ]]; then args+=(-i -); else args+=(-i "$ROOT/corpus/${SEEDS[$t]}"); fi
-  # Chain targets take cases: the structural case mutator library
-  # (certgen/case_mutator.h) runs next to AFL's own mutations (never
-  # AFL_CUSTOM_MUTATOR_ONLY: havoc keeps the byte-level ones).
+  local base=(-V "$FUZZ_SECONDS" -m none -t 25000 -o "$dir/out")
+  [[ -n $FUZZ_RUNS ]] && base+=(-E "$FUZZ_RUNS")
+  [[ -f $ROOT/targets/${TPL[$t]}.dict ]] && base+=(-x "$ROOT/targets/${TPL[$t]}.dict")
+  local cmplog=()
+  [[ $CMPLOG == 1 && -x $BUILD/afl-cmplog/bin/$t ]] && cmplog=(-c "$BUILD/afl-cmplog/bin/$t")
+  # Targets that take cases, those whose source has libFuzzer's structural
+  # mutator (CF_CASE_CUSTOM_MUTATOR: chain_verify_*, chain_diff,
+  # handshake_live_*), get the same mutator as an AFL++ library
+  # (certgen/case_mutator.h), next to AFL's own mutations (never
+  # AFL_CUSTOM_MUTATOR_ONLY: havoc keeps the byte-level ones). Not
+  # chain_oracle_*: its recipe bytes are no case.
   local mutator=()
-  [[ ($t == chain_* || $t == handshake_live_*) && -f $BUILD/afl/lib/chainfuzz_case_mutator.so ]] &&
+  grep -q '^CF_CASE_CUSTOM_MUTATOR()' "$ROOT/targets/${TPL[$t]}.c" 2>/dev/null &&
+    [[ -f $BUILD/afl/lib/chainfuzz_case_mutator.so ]] &&
     mutator=(AFL_CUSTOM_MUTATOR_LIBRARY="$BUILD/afl/lib/chainfuzz_case_mutator.so")
-  local t0
+  local names=(default) i name t0 ipids=()
+  for ((i = 1; i < AFL_INSTANCES; i++)); do names+=("secondary$i"); done
   t0=$(date +%s)
-  env -u AFL_CUSTOM_MUTATOR_ONLY "${mutator[@]}" \
-  AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
-    AFL_NO_AFFINITY=1 AFL_FAST_CAL=1 AFL_AUTORESUME=1 \
-    timeout -k 10 $((FUZZ_SEED_SECONDS + FUZZ_SECONDS + 180)) afl-fuzz "${args[@]}" -- "$BIN/$t" \
-    >"$dir/log" 2>&1
-  local rc=$? f sum kind dest
-  # AFL++ saves into out/default/crashes/ and out/default/hangs/.
-  for kind in crash hang; do
-    local sub=crashes
-    [[ $kind == hang ]] && sub=hangs
-    for f in "$dir/out/default/$sub"/id*; do
-      [[ -f $f ]] || continue
-      sum=$(sha1sum "$f" | cut -c1-40)
-      dest=$art/afl-$kind-$sum
-      [[ -e $dest ]] && continue
-      cp "$f" "$dir/artifact.tmp" && mv -f "$dir/artifact.tmp" "$dest"
+  for i in "${!names[@]}"; do
+    name=${names[$i]}
+    local args=("${base[@]}")
+    if (( AFL_INSTANCES > 1 )); then
+      if (( i == 0 )); then args+=(-M default); else args+=(-S "$name"); fi
+    fi
+    (( ${#cmplog[@]} > 0 && (AFL_INSTANCES == 1 || i == 1) )) && args+=("${cmplog[@]}")
+    # A fixed seed per instance, not the same one for all.
+    [[ -n $FUZZ_SEED ]] && args+=(-s "$((FUZZ_SEED + i))")
+    # Resume an instance's working queue when there is one, else start
+    # from the seeds.
+    if [[ -d $dir/out/$name/queue ]]; then args+=(-i -); else args+=(-i "$ROOT/corpus/${SEEDS[$t]}"); fi
+    env -u AFL_CUSTOM_MUTATOR_ONLY "${mutator[@]}" \
+    AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
+      AFL_NO_AFFINITY=1 AFL_FAST_CAL=1 AFL_AUTORESUME=1 \
+      timeout -k 10 $((FUZZ_SEED_SECONDS + FUZZ_SECONDS + 180)) afl-fuzz "${args[@]}" -- "$BIN/$t" \
+      >"$dir/log${name#default}" 2>&1 &
+    ipids+=($!)
+  done
+  # rc: the first instance that failed, else 0.
+  local rc=0 r
+  for i in "${ipids[@]}"; do wait "$i"; r=$?; (( rc == 0 )) && rc=$r; done
+  local f sum kind dest inst
+  # AFL++ saves into out/<instance>/crashes/ and out/<instance>/hangs/.
+  for inst in "$dir"/out/*/; do
+    for kind in crash hang; do
+      local sub=crashes
+      [[ $kind == hang ]] && sub=hangs
+      for f in "$inst$sub"/id*; do
+        [[ -f $f ]] || continue
+        sum=$(sha1sum "$f" | cut -c1-40)
+        dest=$art/afl-$kind-$sum
+        [[ -e $dest ]] && continue
+        cp "$f" "$dir/artifact.tmp" && mv -f "$dir/artifact.tmp" "$dest"
+      done
     done
   done
   after=$(count_artifacts "$art")
-  # AFL++'s own figures (fuzzer_stats): the common columns, then stability
-  # (how often an input takes the same path: below ~90 % AFL++ wastes
-  # effort), bitmap coverage, and the crashes and hangs it saved.
-  local stats=$dir/out/default/fuzzer_stats execs cov corp stab bitmap crashes hangs
-  afl_stat() { awk -F' *: *' -v k="$1" '$1 == k {print $2}' "$stats" 2>/dev/null; }
-  execs=$(afl_stat execs_per_sec); execs=${execs%%.*}
-  cov=$(afl_stat edges_found)
-  corp=$(afl_stat corpus_count)
-  stab=$(afl_stat stability)
-  bitmap=$(afl_stat bitmap_cvg)
-  crashes=$(afl_stat saved_crashes)
-  hangs=$(afl_stat saved_hangs)
+  # AFL++'s own figures (fuzzer_stats of each instance this run started):
+  # the common columns, then stability (how often an input takes the same
+  # path: below ~90 % AFL++ wastes effort; the lowest instance's), bitmap
+  # coverage, and the crashes and hangs it saved. exec/s, crashes and hangs
+  # are summed; edges, bitmap and corpus are the main instance's (the
+  # instances sync, so it has the union).
+  local stats execs=0 cov corp stab="" bitmap crashes=0 hangs=0 v
+  for name in "${names[@]}"; do
+    stats=$dir/out/$name/fuzzer_stats
+    [[ -f $stats ]] || continue
+    v=$(afl_stat "$stats" execs_per_sec); v=${v%%.*}; execs=$(( execs + ${v:-0} ))
+    v=$(afl_stat "$stats" stability)
+    if [[ -n $v && ( -z $stab || ${v%%.*} -lt ${stab%%.*} ) ]]; then stab=$v; fi
+    v=$(afl_stat "$stats" saved_crashes); crashes=$(( crashes + ${v:-0} ))
+    v=$(afl_stat "$stats" saved_hangs); hangs=$(( hangs + ${v:-0} ))
+  done
+  stats=$dir/out/default/fuzzer_stats
+  if [[ ! -f $stats ]]; then execs="" crashes="" hangs=""; fi
+  cov=$(afl_stat "$stats" edges_found)
+  corp=$(afl_stat "$stats" corpus_count)
+  bitmap=$(afl_stat "$stats" bitmap_cvg)
   printf '%s %s %s %s %s %s %s %s %s %s %s %s %s %s\n' "$t" "${execs:--}" "${cov:--}" "-" \
     "${corp:--}" "$((after - before))" 0 - "$(( $(date +%s) - t0 ))" "$rc" \
     "${stab:--}" "${bitmap:--}" "${crashes:--}" "${hangs:--}" >"$dir/row"
@@ -281,8 +332,17 @@ interrupted=0
 trap 'interrupted=1' INT TERM
 
 total=$(wc -w <<<"$SELECTED")
+# AFL_INSTANCES: afl-fuzz processes per target (cores left over when there
+# are fewer targets than JOBS); SLOTS: targets at a time.
+AFL_INSTANCES=1
+[[ $ENGINE == afl ]] && (( JOBS > total )) && AFL_INSTANCES=$(( JOBS / total ))
+SLOTS=$(( JOBS / AFL_INSTANCES ))
 if [[ -n $FUZZ_RUNS ]]; then budget="${FUZZ_SECONDS}s or $FUZZ_RUNS runs"; else budget="${FUZZ_SECONDS}s"; fi
-say "$ENGINE, $budget of fuzzing per target after its seed pass, $JOBS at a time ($(( $(date +%s) - build_started ))s of building so far)"
+if (( AFL_INSTANCES > 1 )); then
+  say "$ENGINE, $budget of fuzzing per target after its seed pass, $SLOTS at a time, each on $AFL_INSTANCES afl-fuzz instances (one main, $((AFL_INSTANCES - 1)) secondary)$([[ $CMPLOG == 1 ]] && echo ', CMPLOG on the first secondary') ($(( $(date +%s) - build_started ))s of building so far)"
+else
+  say "$ENGINE, $budget of fuzzing per target after its seed pass, $JOBS at a time$([[ $CMPLOG == 1 ]] && echo ', with CMPLOG') ($(( $(date +%s) - build_started ))s of building so far)"
+fi
 # pids: the targets running now (never the background build: wait -n is
 # given these pids alone).
 pids=() n=0
@@ -293,7 +353,7 @@ for t in $early $late; do
   if [[ " $late " == *" $t "* ]] && ! wait_late; then continue; fi
   run_one "$n" "$t" &
   pids+=($!)
-  while (( ${#pids[@]} >= JOBS )); do
+  while (( ${#pids[@]} >= SLOTS )); do
     wait -n -p done_pid "${pids[@]}"
     mapfile -t pids < <(printf '%s\n' "${pids[@]}" | grep -vxF "${done_pid:-x}")
   done

@@ -3,16 +3,18 @@
 # (issue 19), on a copy of this tree with the planted bug of
 # tests/e2e_lib.sh (hostname_planted: the expected name copied into a
 # 64-byte stack buffer):
-#   1. make fuzz ENGINE=afl, bounded by AFL++ executions (FUZZ_RUNS: -E),
-#      finds it; every crash AFL++ saved (out/default/crashes/id:*) reaches
-#      crashes/hostname_planted/ and triage (the table's artifacts column
-#      counts them) and lands in one Stack-buffer-overflow bucket;
+#   1. make fuzz ENGINE=afl JOBS=2 CMPLOG=1, bounded by AFL++ executions
+#      (FUZZ_RUNS: -E), runs a main and a secondary instance, the secondary
+#      with the CMPLOG binary, and finds it; every crash AFL++ saved
+#      (out/*/crashes/id:*) reaches crashes/hostname_planted/ and triage
+#      (the table's artifacts column counts them) and lands in one
+#      Stack-buffer-overflow bucket;
 #   2. `chainfuzz regress` (what make test runs over crashes/) keeps the new
 #      open bucket green, fails once the bucket is marked fixed while the bug
 #      is still there, and reports it fixed once the bug is fixed.
 # The copy shares this tree's library sources and cache: it builds the afl
-# flavor of BoringSSL (the only library hostname_planted links; cached
-# afterwards) and chainfuzz's own code. Slow tier (make test-all): the afl
+# and afl-cmplog flavors of BoringSSL (the only library hostname_planted
+# links; cached afterwards) and chainfuzz's own code. Slow tier (make test-all): the afl
 # BoringSSL build alone takes minutes. Time limits are hang backstops
 # only. Output: TAP.
 set -u
@@ -32,17 +34,23 @@ e2e_planted_tree "$ROOT" "$BUILD" "$tree" || {
 #    backstop). AFL++ finds the overflow within a few thousand executions
 #    (the first crash at 544 in one run, 2026-12-07).
 RUNS=100000
-(cd "$tree" && timeout -k 10 3600 make fuzz ENGINE=afl TARGETS=hostname_planted \
+(cd "$tree" && timeout -k 10 3600 make fuzz ENGINE=afl JOBS=2 CMPLOG=1 TARGETS=hostname_planted \
   FUZZ_RUNS=$RUNS FUZZ_SECONDS=1200) >"$tmp/fuzz.log" 2>&1
 rc=$?
-out=$tree/work/fuzz/afl/hostname_planted/out/default
-saved=$(find "$out/crashes" -maxdepth 1 -type f -name 'id*' 2>/dev/null | wc -l)
-hangs=$(find "$out/hangs" -maxdepth 1 -type f -name 'id*' 2>/dev/null | wc -l)
+outs=$tree/work/fuzz/afl/hostname_planted/out
+cmd_of() { sed -nE 's/^command_line +: //p' "$outs/$1/fuzzer_stats" 2>/dev/null; }
+main_cmd=$(cmd_of default) sec_cmd=$(cmd_of secondary1)
+ok $([[ $main_cmd == *" -M default "* && $sec_cmd == *" -S secondary1 "* ]]; echo $?) \
+  "JOBS=2 with one target: a main and a secondary afl-fuzz instance ('$main_cmd' / '$sec_cmd')"
+ok $([[ $sec_cmd == *" -c $tree/build/afl-cmplog/bin/hostname_planted "* && $main_cmd != *" -c "* ]]; echo $?) \
+  "CMPLOG=1: the secondary alone gets the afl-cmplog binary (-c)"
+saved=$(find "$outs"/*/crashes -maxdepth 1 -type f -name 'id*' 2>/dev/null | wc -l)
+hangs=$(find "$outs"/*/hangs -maxdepth 1 -type f -name 'id*' 2>/dev/null | wc -l)
 ok $([[ $saved -gt 0 ]]; echo $?) \
   "afl-fuzz saves crashes of the planted bug within $RUNS executions ($saved saved, $hangs hangs; make fuzz exit $rc)"
 [[ $saved -gt 0 ]] || { sed 's/^/# /' "$tmp/fuzz.log" | tail -n 40; finish; }
 # AFL++'s crashes differ by path, not always by content: the distinct ones.
-distinct=$(find "$out/crashes" "$out/hangs" -maxdepth 1 -type f -name 'id*' -exec sha1sum {} + 2>/dev/null |
+distinct=$(find "$outs"/*/crashes "$outs"/*/hangs -maxdepth 1 -type f -name 'id*' -exec sha1sum {} + 2>/dev/null |
   cut -c1-40 | sort -u | wc -l)
 row=$(grep -E '^hostname_planted ' "$tmp/fuzz.log" | tail -n 1)
 header=$(grep -E '^target +exec/s ' "$tmp/fuzz.log" | tail -n 1)

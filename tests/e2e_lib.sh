@@ -66,7 +66,7 @@ e2e_use_outer_build() {
   [[ -f $build/src/mbedtls/library/x509_crt.c ]] && export MBEDTLS_SRC=$build/src/mbedtls
   [[ -f $build/src/wolfssl/.chainfuzz-source ]] && export WOLFSSL_SRC=$build/src/wolfssl
   [[ -f $build/src/openssl/.chainfuzz-source ]] && export OPENSSL_SRC=$build/src/openssl
-  unset CHAINFUZZ_BUILD_DIR CHAINFUZZ_WORK_DIR CHAINFUZZ_CRASHES_DIR FUZZ_SECONDS FUZZ_RUNS FUZZ_SEED TARGETS ENGINE
+  unset CHAINFUZZ_BUILD_DIR CHAINFUZZ_WORK_DIR CHAINFUZZ_CRASHES_DIR FUZZ_SECONDS FUZZ_RUNS FUZZ_SEED TARGETS ENGINE JOBS CMPLOG
 }
 
 e2e_planted_tree() {
