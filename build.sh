@@ -600,6 +600,22 @@ COMMON_DEFS="-DBORINGSSL_UNSAFE_DETERMINISTIC_MODE -DFUZZING_BUILD_MODE_UNSAFE_F
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 DBG="-g -fno-omit-frame-pointer"
 
+# sancov_ignore prints the -fsanitize-coverage-ignorelist flag for the
+# libraries of the libfuzzer and replay flavors (mk/sancov-ignore.txt),
+# naming a copy in the cache named by its content: the flag is part of each
+# library's cache key, so the key changes with the list and not with where
+# the tree is (end-to-end copies share the cache).
+sancov_ignore() {
+  local sum copy
+  sum=$(sha256sum "$ROOT/mk/sancov-ignore.txt" | cut -c1-16)
+  copy=$CACHE/sancov-ignore-$sum.txt
+  if [[ ! -f $copy ]]; then
+    mkdir -p "$CACHE" && cp "$ROOT/mk/sancov-ignore.txt" "$copy.tmp.$$" &&
+      mv -f "$copy.tmp.$$" "$copy" || die "cannot write $copy"
+  fi
+  printf '%s\n' "-fsanitize-coverage-ignorelist=$copy"
+}
+
 # flavor_settings F sets CC CXX LIB_CFLAGS LIB_CXXFLAGS CFLAGS_OURS
 # LDFLAGS_OURS ENGINE (libfuzzer|afl|replay) TOOLS (1: build tools/tests).
 flavor_settings() {
@@ -609,6 +625,7 @@ flavor_settings() {
     libfuzzer)
       LIB_CFLAGS="-O1 $DBG $SAN -fsanitize=fuzzer-no-link $COMMON_DEFS"
       CFLAGS_OURS=$LIB_CFLAGS
+      LIB_CFLAGS="$LIB_CFLAGS $(sancov_ignore)"
       LDFLAGS_OURS="$SAN -fsanitize=fuzzer"
       ENGINE=libfuzzer ;;
     afl)
@@ -636,7 +653,7 @@ flavor_settings() {
       # included (ASan's runtime has the no-op callbacks it needs without
       # libFuzzer): the two flavors share one build of each library. Our
       # own code is compiled without it.
-      LIB_CFLAGS="-O1 $DBG $SAN -fsanitize=fuzzer-no-link $COMMON_DEFS"
+      LIB_CFLAGS="-O1 $DBG $SAN -fsanitize=fuzzer-no-link $COMMON_DEFS $(sancov_ignore)"
       CFLAGS_OURS="-O1 $DBG $SAN $COMMON_DEFS"
       LDFLAGS_OURS="$SAN"
       ENGINE=replay; TOOLS=1 ;;
