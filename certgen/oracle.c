@@ -35,6 +35,7 @@ enum {
   R_PARSE_EXPLICIT_DEFAULT,
   R_PARSE_SERIAL,
   R_PARSE_V2,
+  R_PARSE_STRING,
   R_EXT_OPAQUE,
   R_PATH_UNTRUSTED,
   R_ANCHOR_PINNED_LEAF,
@@ -94,6 +95,7 @@ enum {
   R_NAME_PUBLIC_SUFFIX,
   R_NAME_TRAILING_DOT,
   R_NAME_IP_MAPPED,
+  R_NAME_REF_NOT_DNS,
   R_COUNT,
 };
 
@@ -131,6 +133,14 @@ static const struct cf_oracle_rule kRules[R_COUNT] = {
                     "RFC 5280 4.1.2.1",
                     "version 2 without unique identifiers SHOULD be version "
                     "1; some parsers accept only v3"},
+    [R_PARSE_STRING] = {"parse.string-type", EIT, CF_REASON_PARSE,
+                        "RFC 5280 4.1.2.4, 4.1.2.6; X.680 41 (PrintableString, "
+                        "IA5String); RFC 3629 (UTF-8)",
+                        "a DN attribute's value is not valid for its string "
+                        "type (a UTF8String that is not UTF-8, a "
+                        "PrintableString outside its alphabet, an IA5String "
+                        "above 0x7F): strict parsers refuse the certificate, "
+                        "others take the bytes"},
     [R_EXT_OPAQUE] = {"ext.opaque", EIT, CF_REASON_OTHER,
                       "RFC 5280 4.2 (oracle limit)",
                       "a raw extension reuses an OID certgen models; the "
@@ -368,6 +378,13 @@ static const struct cf_oracle_rule kRules[R_COUNT] = {
                           "RFC 5280 4.2.1.6; RFC 4291 2.5.5.2",
                           "an IPv4-mapped IPv6 address against the IPv4 "
                           "one (or back)"},
+    [R_NAME_REF_NOT_DNS] = {"name.reference-not-dns", EIT,
+                             CF_REASON_NAME_MISMATCH,
+                             "RFC 6125 6.4.2; RFC 5890 2.3.2.1",
+                             "the device's name has bytes no DNS name has "
+                             "(non-ASCII, control or space): it matches a SAN "
+                             "byte for byte, but matching is defined on "
+                             "A-labels and libraries refuse such names"},
     [R_NAME_CN_FALLBACK] = {"name.cn-fallback", EIT, CF_REASON_NAME_MISMATCH,
                             "RFC 6125 6.4.4; CA/B BR 7.1.4.3",
                             "the name matches only the subject CN of a leaf "
@@ -596,14 +613,24 @@ static int ends_with_i(const uint8_t *s, size_t s_len, const uint8_t *suffix,
          ieq(s + s_len - suffix_len, suffix, suffix_len);
 }
 
+/* unicode_text: a DirectoryString type RFC 4518 transcodes to Unicode
+ * without ambiguity (not TeletexString, whose character set is not
+ * fixed); the recipe holds all of them as UTF-8 text (build.c converts
+ * BMPString and UniversalString), so equal text is equal bytes. */
+static int unicode_text(enum cf_str_type t) {
+  return t == CF_STR_UTF8 || t == CF_STR_PRINTABLE || t == CF_STR_BMP ||
+         t == CF_STR_UNIVERSAL;
+}
+
 /* attr_equal compares two attributes as RFC 5280 7.1 asks, restricted to
  * what the oracle can do without StringPrep: same type OID; values equal
  * byte for byte after ASCII case folding; string types equal, except that
- * PrintableString and UTF8String compare as one (both are prepared the
- * same way, RFC 4518). No insignificant-space handling. */
+ * UTF8String, PrintableString, BMPString and UniversalString compare as one
+ * (RFC 4518 2.1 transcodes them all to Unicode). No insignificant-space
+ * handling. */
 static int attr_equal(const struct cf_rattr *a, const struct cf_rattr *b) {
-  int a_text = a->type == CF_STR_UTF8 || a->type == CF_STR_PRINTABLE;
-  int b_text = b->type == CF_STR_UTF8 || b->type == CF_STR_PRINTABLE;
+  int a_text = unicode_text(a->type);
+  int b_text = unicode_text(b->type);
   if (strcmp(a->oid, b->oid) != 0 || a->value_len != b->value_len) {
     return 0;
   }
@@ -859,9 +886,59 @@ static const char *dup_ext(const struct cf_rcert *c) {
   return NULL;
 }
 
+/* printable_char: X.680 41.4's PrintableString alphabet. */
+static int printable_char(uint8_t ch) {
+  return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+         (ch >= '0' && ch <= '9') || strchr(" '()+,-./:=?", ch) != NULL;
+}
+
+/* string_defect says what makes |a|'s value invalid for its string type,
+ * or NULL. BMPString and UniversalString values are valid UTF-8 of their
+ * range in any recipe that builds (build.c converts them); TeletexString
+ * takes any byte. */
+static const char *string_defect(const struct cf_rattr *a) {
+  size_t i;
+  switch (a->type) {
+    case CF_STR_UTF8:
+      return cf_utf8_valid(a->value, a->value_len, 0x10ffff)
+                 ? NULL
+                 : "a UTF8String that is not UTF-8";
+    case CF_STR_PRINTABLE:
+      for (i = 0; i < a->value_len && a->value[i] != 0 &&
+                  printable_char(a->value[i]);
+           i++) {
+      }
+      return i == a->value_len ? NULL
+                               : "a PrintableString outside its alphabet";
+    case CF_STR_IA5:
+      for (i = 0; i < a->value_len && a->value[i] < 0x80; i++) {
+      }
+      return i == a->value_len ? NULL : "an IA5String with a byte above 0x7F";
+    default:
+      return NULL;
+  }
+}
+
+/* check_strings: the subject and issuer DNs of |c| as encoded in it. */
+static void check_strings(struct outcome *o, const struct cf_recipe *r,
+                          const struct cf_rcert *c) {
+  const struct cf_rname *names[2] = {&c->subject, issuer_dn(r, c)};
+  for (int n = 0; n < 2; n++) {
+    for (size_t i = 0; i < names[n]->num_attrs; i++) {
+      const char *why = string_defect(&names[n]->attrs[i]);
+      if (why != NULL) {
+        found(o, R_PARSE_STRING, "cert '%s': %s %s is %s", c->name,
+              n == 0 ? "subject" : "issuer", names[n]->attrs[i].oid, why);
+        return;
+      }
+    }
+  }
+}
+
 /* check_encoding applies the parse rules to one certificate: REJECT rules
  * for what a DER parser must refuse, EITHER for what most parsers take. */
-static void check_encoding(struct outcome *o, const struct cf_rcert *c) {
+static void check_encoding(struct outcome *o, const struct cf_recipe *r,
+                           const struct cf_rcert *c) {
   const char *oid;
   int ok, gen_early;
   int64_t t;
@@ -907,6 +984,7 @@ static void check_encoding(struct outcome *o, const struct cf_rcert *c) {
     found(o, R_PARSE_V2, "cert '%s': version 2 without unique identifiers",
           c->name);
   }
+  check_strings(o, r, c);
 }
 
 /* check_opaque: a raw extension with an OID certgen writes natively (and
@@ -940,7 +1018,7 @@ static int check_sent(struct outcome *o, const struct ctx *x) {
     }
   }
   for (size_t i = 0; i < dev->num_chain; i++) {
-    check_encoding(o, &x->r->certs[dev->chain[i]]);
+    check_encoding(o, x->r, &x->r->certs[dev->chain[i]]);
   }
   return o->rule;
 }
@@ -1051,12 +1129,12 @@ static int check_keys(struct outcome *o, const struct ctx *x,
     const struct cf_rcert *a = at(x, p, p->len - 1);
     struct outcome enc = {R_NONE, 0, 0, ""};
     if (!x->in_chain[p->idx[p->len - 1]]) {
-      check_encoding(&enc, a);
+      check_encoding(&enc, x->r, a);
     }
     if (a->spki != CF_SPKI_NAMED) {
       found(o, R_ANCHOR_MALFORMED, "anchor '%s': explicit EC parameters",
             a->name);
-    } else if (is_reject(&enc)) {
+    } else if (is_reject(&enc) || enc.rule == R_PARSE_STRING) {
       found(o, R_ANCHOR_MALFORMED, "anchor %s", enc.detail);
     }
   }
@@ -1915,6 +1993,17 @@ static int strip_dot(const uint8_t *s, size_t *len) {
   return 0;
 }
 
+/* dns_bytes: |len| bytes at |s| are printable ASCII without space, what
+ * every DNS name (as an A-label) and wildcard pattern is made of. */
+static int dns_bytes(const uint8_t *s, size_t len) {
+  for (size_t i = 0; i < len; i++) {
+    if (s[i] <= 0x20 || s[i] >= 0x7f) {
+      return 0;
+    }
+  }
+  return 1;
+}
+
 /* check_name: the leaf against the device's name (RFC 6125 6.4). A device
  * configured with no name is rejected: it would trust any server with a
  * trusted chain (B17, see docs/oracle.md). */
@@ -1975,6 +2064,10 @@ static int check_name(struct outcome *o, const struct ctx *x,
       }
     }
     if (full) {
+      if (!dns_bytes(ref, prof->dns_name_len)) {
+        found(o, R_NAME_REF_NOT_DNS, "leaf '%s': %s matches, but is no DNS name",
+              leaf->name, prof->dns_name);
+      }
       return o->rule;
     }
     if (psl || part || dot) {

@@ -519,6 +519,46 @@ static void test_parse(void) {
   C(LEAF)->bc = CF_RBC_ABSENT;
   raw_ext(LEAF, "2.5.29.19", 1);
   EITHER(OTHER, "ext.opaque", "raw basicConstraints the oracle cannot read");
+
+  /* String types of DN values (issue 13): invalid for the type is an
+   * EITHER (BoringSSL and OpenSSL refuse to parse, Mbed TLS and wolfSSL
+   * take the bytes), in the subject, in an issuer field, in an anchor, and
+   * it never hides a REJECT. */
+  std3();
+  set_dn_cn(&C(LEAF)->subject, "bad \xc3\x28 utf-8");
+  EITHER(PARSE, "parse.string-type", "leaf subject UTF8String not UTF-8");
+  set_dn_cn(&C(LEAF)->subject, "surrogate \xed\xa0\x80");
+  EITHER(PARSE, "parse.string-type", "leaf subject UTF8String with a surrogate");
+  C(LEAF)->defects = 1u << CF_DEF_SIG_BITFLIP;
+  REJECT(SIGNATURE, "sig.defect", "invalid UTF-8 and a bad signature: REJECT");
+  std3();
+  set_dn_cn(&C(LEAF)->subject, "caf\xc3\xa9 \xe2\x82\xac");
+  ACCEPT("leaf subject UTF8String with valid multi-byte UTF-8");
+  set_dn_cn(&C(LEAF)->subject, "device@example.com");
+  C(LEAF)->subject.attrs[0].type = CF_STR_PRINTABLE;
+  EITHER(PARSE, "parse.string-type", "PrintableString with '@'");
+  set_dn_cn(&C(LEAF)->subject, "Device (test) 1-2/3:=?");
+  C(LEAF)->subject.attrs[0].type = CF_STR_PRINTABLE;
+  ACCEPT("PrintableString using its whole punctuation set");
+  set_dn_cn(&C(LEAF)->subject, "caf\xc3\xa9");
+  C(LEAF)->subject.attrs[0].type = CF_STR_IA5;
+  EITHER(PARSE, "parse.string-type", "IA5String with a byte above 0x7F");
+  std3();
+  set_dn_cn(&C(ICA)->subject, "ica \xff");
+  EITHER(PARSE, "parse.string-type",
+         "intermediate subject (and the leaf's issuer) not UTF-8");
+  std3();
+  set_dn_cn(&C(ROOT)->subject, "root \xff");
+  EITHER(PARSE, "parse.string-type",
+         "anchor subject not UTF-8 (the intermediate's issuer copies it)");
+  std3();
+  C(LEAF)->issuer = ROOT;
+  chain(1, LEAF);
+  set_dn_cn(&C(ICA)->subject, "unused \xff");
+  ACCEPT("an invalid string in a certificate neither sent nor trusted");
+  chain(2, LEAF, ICA);
+  EITHER(PARSE, "parse.string-type",
+         "an invalid string in an unused certificate that is sent");
 }
 
 /* --- paths and signatures ------------------------------------------------ */
@@ -553,6 +593,14 @@ static void test_paths(void) {
   C(LEAF)->issuer_name.attrs[0].type = CF_STR_PRINTABLE;
   EITHER(UNTRUSTED, "path.name-not-identical",
          "issuer DN PrintableString, subject UTF8String");
+  C(LEAF)->issuer_name.attrs[0].type = CF_STR_BMP;
+  EITHER(UNTRUSTED, "path.name-not-identical",
+         "issuer DN BMPString, subject UTF8String (RFC 4518 2.1)");
+  C(LEAF)->issuer_name.attrs[0].type = CF_STR_UNIVERSAL;
+  EITHER(UNTRUSTED, "path.name-not-identical",
+         "issuer DN UniversalString, subject UTF8String");
+  C(LEAF)->issuer_name.attrs[0].type = CF_STR_T61;
+  REJECT(UNTRUSTED, "path.untrusted", "issuer DN T61String, subject UTF8String");
   C(LEAF)->issuer_name.attrs[0].type = CF_STR_IA5;
   REJECT(UNTRUSTED, "path.untrusted", "issuer DN IA5String, subject UTF8String");
   set_dn_cn(&C(LEAF)->issuer_name, "chainfuzz  ica");
@@ -1112,6 +1160,20 @@ static void test_names(void) {
   std3();
   g_r.device.profile.name_type = CF_NAME_NONE;
   REJECT(NAME_MISMATCH, "name.not-configured", "B17 no name configured");
+
+  /* A device name with bytes no DNS name has (issue 13): matching it byte
+   * for byte is an EITHER; not matching stays a REJECT. */
+  std3();
+  san_dns(LEAF, "\x8f" "a\x9a" "i.example.com");
+  set_name("\x8f" "a\x9a" "i.example.com");
+  EITHER(NAME_MISMATCH, "name.reference-not-dns",
+         "non-ASCII device name equal to the SAN");
+  set_name("\x8f" "a\x9a" "i.example.org");
+  REJECT(NAME_MISMATCH, "name.dns-mismatch", "non-ASCII device name, no SAN");
+  san_dns(LEAF, "*.example.com");
+  set_name("a b.example.com");
+  EITHER(NAME_MISMATCH, "name.reference-not-dns",
+         "a space in the device name, matched by a wildcard");
 
   /* B08: NUL inside the name. */
   std3();

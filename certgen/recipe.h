@@ -489,6 +489,11 @@ uint32_t cf_default_algorithms(void);
 int cf_sig_alg_from_name(const char *name);
 int cf_defect_from_name(const char *name);
 
+/* cf_utf8_valid says whether |len| bytes at |s| are strict UTF-8 (RFC
+ * 3629: no overlong forms, no surrogates) with no code point above
+ * |max_cp| (0xffff: what a BMPString can hold). */
+int cf_utf8_valid(const uint8_t *s, size_t len, uint32_t max_cp);
+
 /* cf_rcert_has_ext says whether |c|'s fields ask for extension |id| (what
  * the builder writes for a version 3 certificate). */
 int cf_rcert_has_ext(const struct cf_rcert *c, enum cf_ext_id id);

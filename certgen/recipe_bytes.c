@@ -366,39 +366,6 @@ static const struct cf_pool_info *key_info(int key) {
   return cf_pool_get(key);
 }
 
-/* utf8_ok checks strict UTF-8 (what build.c needs for BMP and Universal
- * strings); |max_cp| bounds the code points. */
-static int utf8_ok(const uint8_t *s, size_t len, uint32_t max_cp) {
-  size_t i = 0;
-  while (i < len) {
-    uint8_t c = s[i++];
-    uint32_t v, min;
-    size_t n;
-    if (c < 0x80) {
-      continue;
-    } else if ((c & 0xe0) == 0xc0) {
-      v = c & 0x1f, n = 1, min = 0x80;
-    } else if ((c & 0xf0) == 0xe0) {
-      v = c & 0x0f, n = 2, min = 0x800;
-    } else if ((c & 0xf8) == 0xf0) {
-      v = c & 0x07, n = 3, min = 0x10000;
-    } else {
-      return 0;
-    }
-    for (size_t k = 0; k < n; k++) {
-      if (i >= len || (s[i] & 0xc0) != 0x80) {
-        return 0;
-      }
-      v = (v << 6) | (s[i++] & 0x3f);
-    }
-    if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff) ||
-        v > max_cp) {
-      return 0;
-    }
-  }
-  return 1;
-}
-
 /* oid_text_ok: dotted text the builder encodes and the parser accepts. */
 static int oid_text_ok(const char *s) {
   size_t n = strlen(s);
@@ -547,9 +514,10 @@ static void rd_dn(struct rd *r, struct cf_rname *out) {
     a->type = kStrTypes[rd_u8(r) % COUNT(kStrTypes)];
     rd_oid(r, OID_ATTR, a->oid);
     rd_str(r, VOC_DNVAL, a->value, sizeof(a->value), &a->value_len);
-    if ((a->type == CF_STR_BMP && !utf8_ok(a->value, a->value_len, 0xffff)) ||
+    if ((a->type == CF_STR_BMP &&
+         !cf_utf8_valid(a->value, a->value_len, 0xffff)) ||
         (a->type == CF_STR_UNIVERSAL &&
-         !utf8_ok(a->value, a->value_len, 0x10ffff))) {
+         !cf_utf8_valid(a->value, a->value_len, 0x10ffff))) {
       a->type = CF_STR_UTF8;
     }
   }

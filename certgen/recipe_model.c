@@ -7,6 +7,37 @@
 
 #include "keypool.h"
 
+int cf_utf8_valid(const uint8_t *s, size_t len, uint32_t max_cp) {
+  size_t i = 0;
+  while (i < len) {
+    uint8_t c = s[i++];
+    uint32_t v, min;
+    size_t n;
+    if (c < 0x80) {
+      continue;
+    } else if ((c & 0xe0) == 0xc0) {
+      v = c & 0x1f, n = 1, min = 0x80;
+    } else if ((c & 0xf0) == 0xe0) {
+      v = c & 0x0f, n = 2, min = 0x800;
+    } else if ((c & 0xf8) == 0xf0) {
+      v = c & 0x07, n = 3, min = 0x10000;
+    } else {
+      return 0;
+    }
+    for (size_t k = 0; k < n; k++) {
+      if (i >= len || (s[i] & 0xc0) != 0x80) {
+        return 0;
+      }
+      v = (v << 6) | (s[i++] & 0x3f);
+    }
+    if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff) ||
+        v > max_cp) {
+      return 0;
+    }
+  }
+  return 1;
+}
+
 static const char *const kAlgNames[CF_ALG_COUNT] = {
     [CF_ALG_RSA_PKCS1_MD5] = "rsa-pkcs1-md5",
     [CF_ALG_RSA_PKCS1_SHA1] = "rsa-pkcs1-sha1",
