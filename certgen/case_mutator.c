@@ -2008,7 +2008,7 @@ static int mutate_profile(struct mctx *m, enum cf_mut_kind kind) {
     }
     default: /* CF_MUT_FLAGS */
       p->flags ^= 1u << rng_below(&m->rng, 4);
-      p->flags &= CF_PROFILE_FLAGS_ALL;
+      p->flags &= CF_PROFILE_FLAGS_DEVICE;
       return 1;
   }
 }

@@ -893,7 +893,7 @@ static void device_field(struct dec *d, struct rd *r) {
       prof->max_depth = rd_u8(r);
       break;
     case D_FLAGS:
-      prof->flags = rd_u8(r) & CF_PROFILE_FLAGS_ALL;
+      prof->flags = rd_u8(r) & CF_PROFILE_FLAGS_DEVICE;
       break;
     case D_MIN_RSA:
       dev->min_rsa_bits = (unsigned)rd_be(r, 2);

@@ -336,7 +336,7 @@ static void test_full(void) {
             d->profile.name_type == CF_NAME_NONE &&
             d->profile.purpose == CF_PURPOSE_CLIENT_AUTH &&
             d->profile.max_depth == 3 &&
-            d->profile.flags == CF_PROFILE_FLAGS_ALL,
+            d->profile.flags == CF_PROFILE_FLAGS_DEVICE,
         "device: time unset, no-name, purpose, max-depth, flags");
   check(d->min_rsa_bits == 1024 &&
             d->algorithms ==

@@ -245,12 +245,47 @@ static int entry_is_anchor(const struct cf_case *c, const uint8_t *der,
   return 0;
 }
 
+/* has_pool_key says whether |der| is a certificate whose key is a pool
+ * key. */
+static int has_pool_key(const struct cf_pool *pool, const struct cf_blob *der) {
+  struct cf_blob spki;
+  return cf_cert_spki(&spki, der->data, der->len) &&
+         cf_pool_find_spki(pool, spki.data, spki.len) >= 0;
+}
+
+/* case_has_pool_key: some certificate of |c| has a pool key. */
+static int case_has_pool_key(const struct cf_pool *pool,
+                             const struct cf_case *c) {
+  if (has_pool_key(pool, &c->leaf)) {
+    return 1;
+  }
+  for (size_t i = 0; i < c->num_intermediates; i++) {
+    if (has_pool_key(pool, &c->intermediates[i])) {
+      return 1;
+    }
+  }
+  for (size_t i = 0; i < c->num_anchors; i++) {
+    if (has_pool_key(pool, &c->anchors[i])) {
+      return 1;
+    }
+  }
+  return 0;
+}
+
 int cf_signed_bytes_check(size_t *out_pos, char *detail, size_t detail_len,
                           const struct cf_pool *pool, const struct cf_case *c,
                           const struct cf_verdict *v) {
   struct cf_blob spkis[1 + CF_MAX_INTERMEDIATES + CF_MAX_ANCHORS + 1];
   const uint8_t *der;
   size_t der_len;
+
+  /* An external case whose certificates hold no pool key has no signature
+   * certgen made: nothing to vouch for. A certgen case that a mutation
+   * marked external still holds pool keys and is judged. */
+  if ((c->profile.flags & CF_PROFILE_FLAG_EXTERNAL) &&
+      !case_has_pool_key(pool, c)) {
+    return 1;
+  }
 
   for (size_t pos = 0; pos < v->path_len; pos++) {
     size_t n = 0;

@@ -34,7 +34,9 @@ extern "C" {
 
 /* cf_signed_bytes_check judges the path of |v| (an ACCEPT verdict on case
  * |c|). It returns 1 when every non-anchor certificate of the path is
- * honestly signed (or the path is empty: nothing to check); 0 otherwise,
+ * honestly signed (or the path is empty, or |c| is an external case,
+ * CF_PROFILE_FLAG_EXTERNAL, none of whose certificates has a pool key:
+ * nothing to check); 0 otherwise,
  * with the path position of the first dishonest certificate in |*out_pos|
  * and a line saying what is wrong with it in |detail|. A certificate
  * byte-identical to one of the case's anchors counts as an anchor. */

@@ -657,8 +657,11 @@ static int convert(struct conv *cv, json_t *tc, size_t index, int x509_strict,
     c.profile.max_depth = CONFORM_NO_DEPTH_LIMIT;
   }
   /* Every trusted certificate is a trust anchor (limbo's model; RFC 5280
-   * 6.1.1 (d) takes the anchor's name and key, self-signed or not). */
-  c.profile.flags = CF_PROFILE_FLAG_PARTIAL_CHAIN |
+   * 6.1.1 (d) takes the anchor's name and key, self-signed or not). The
+   * certificates are not certgen's: marked external, so that replaying a
+   * --cases-dir case through chain_verify_* does not take an accepted
+   * chain for a signature bypass (certgen/signed_bytes.h). */
+  c.profile.flags = CF_PROFILE_FLAG_PARTIAL_CHAIN | CF_PROFILE_FLAG_EXTERNAL |
                     (x509_strict ? CF_PROFILE_FLAG_X509_STRICT : 0);
   if (json_array_size(anchors) > CF_MAX_ANCHORS) {
     skip(cv, "trusted_certs: %zu, a case holds at most %d anchors",

@@ -154,7 +154,7 @@ static void test_bad_values(void) {
   expect_status(CF_CASE_BAD_VALUE, CF_TAG_PURPOSE, "\x00\x01", 2,
                 "2-byte PURPOSE");
   expect_status(CF_CASE_BAD_VALUE, CF_TAG_MAX_DEPTH, "", 0, "empty MAX_DEPTH");
-  expect_status(CF_CASE_BAD_VALUE, CF_TAG_FLAGS, "\x00\x00\x00\x10", 4,
+  expect_status(CF_CASE_BAD_VALUE, CF_TAG_FLAGS, "\x00\x00\x00\x20", 4,
                 "unknown FLAGS bit");
   expect_status(CF_CASE_BAD_VALUE, CF_TAG_LABEL, long_label,
                 sizeof(long_label), "256-byte LABEL");

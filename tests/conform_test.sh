@@ -13,8 +13,9 @@
 #    skip reasons named;
 #  - an unknown validator, a missing suite, malformed JSON and a JSON file
 #    that is no limbo suite exit 2 with a message naming the problem;
-#  - Ctrl-C leaves no results file; --catalogue sorts certgen scenarios
-#    into the same matrix.
+#  - Ctrl-C leaves no results file; the --cases-dir cases replay through
+#    chain_verify_boringssl without signed-bytes findings; --catalogue
+#    sorts certgen scenarios into the same matrix.
 # Output: TAP. Exit 1 on any failure.
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -159,6 +160,18 @@ EOF
 else
   skip "Ctrl-C during a run" "python3 is needed to make a large suite"
 fi
+
+# --- --cases-dir: the cases replay through chain_verify_<v> (docs/conform.md)
+#     as external chains: an accepted limbo chain is not taken for a
+#     signature bypass (certgen/signed_bytes.h; a certgen case marked
+#     external is still judged: signed_bytes_test).
+"$CF" conform --validator boringssl --quiet --cases-dir "$tmp/cases" "$SUITE" > "$tmp/o" 2>&1
+ncases=$(find "$tmp/cases" -name '*.case' | wc -l)
+CHAINFUZZ_VERBOSE=1 "$BUILD/replay/bin/chain_verify_boringssl" "$tmp/cases" > "$tmp/cv.out" 2>&1; rc=$?
+accepted=$(grep -c '^chain_verify_boringssl: ACCEPT ' "$tmp/cv.out")
+ok $([[ $ncases -gt 100 && $rc == 0 && $accepted -gt 0 ]] && ! grep -q 'oracle=signed-bytes' "$tmp/cv.out"; echo $?) \
+  "--cases-dir: $ncases cases replay through chain_verify_boringssl, $accepted accepted, no signed-bytes finding (exit $rc)"
+[[ $rc == 0 ]] || grep -E 'FINDING|ERROR' "$tmp/cv.out" | head -n 3 | sed 's/^/#   /'
 
 # --- the catalogue through the same matrix
 mkdir -p "$tmp/cat/rfc5280/validity" "$tmp/cat/iot"

@@ -41,7 +41,17 @@ enum cf_purpose {
 #define CF_PROFILE_FLAG_NO_WILDCARDS 0x00000004u
 /* CF_PROFILE_FLAG_X509_STRICT: the library's strict mode, where it has one. */
 #define CF_PROFILE_FLAG_X509_STRICT 0x00000008u
-#define CF_PROFILE_FLAGS_ALL 0x0000000fu
+/* CF_PROFILE_FLAGS_DEVICE: the device's own settings above, what recipes
+ * and the mutators set. */
+#define CF_PROFILE_FLAGS_DEVICE 0x0000000fu
+/* CF_PROFILE_FLAG_EXTERNAL: not a device setting but where the case comes
+ * from: certificates certgen did not make (chainfuzz conform --cases-dir).
+ * The signed-bytes oracle (certgen/signed_bytes.h) cannot vouch for their
+ * signatures and skips such a case when none of its certificates carries a
+ * pool key; validators ignore the bit. */
+#define CF_PROFILE_FLAG_EXTERNAL 0x00000010u
+/* CF_PROFILE_FLAGS_ALL: every bit the case format accepts. */
+#define CF_PROFILE_FLAGS_ALL (CF_PROFILE_FLAGS_DEVICE | CF_PROFILE_FLAG_EXTERNAL)
 
 enum cf_clock {
   CF_CLOCK_SET = 0,
