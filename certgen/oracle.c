@@ -613,24 +613,42 @@ static int ends_with_i(const uint8_t *s, size_t s_len, const uint8_t *suffix,
          ieq(s + s_len - suffix_len, suffix, suffix_len);
 }
 
-/* unicode_text: a DirectoryString type RFC 4518 transcodes to Unicode
- * without ambiguity (not TeletexString, whose character set is not
- * fixed); the recipe holds all of them as UTF-8 text (build.c converts
- * BMPString and UniversalString), so equal text is equal bytes. */
-static int unicode_text(enum cf_str_type t) {
-  return t == CF_STR_UTF8 || t == CF_STR_PRINTABLE || t == CF_STR_BMP ||
-         t == CF_STR_UNIVERSAL;
+/* printable_char: X.680 41.4's PrintableString alphabet. */
+static int printable_char(uint8_t ch) {
+  return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+         (ch >= '0' && ch <= '9') || strchr(" '()+,-./:=?", ch) != NULL;
+}
+
+/* unicode_text: |a| is a DirectoryString value RFC 4518 2.1 transcodes
+ * to Unicode without ambiguity: UTF8String, PrintableString, BMPString,
+ * UniversalString (the recipe holds them all as UTF-8 text; build.c
+ * converts BMP and Universal), and a TeletexString made only of
+ * PrintableString characters, on which every reading of T.61 (ISO 8859-1
+ * for BoringSSL and OpenSSL) agrees with ASCII. */
+static int unicode_text(const struct cf_rattr *a) {
+  size_t i;
+  if (a->type == CF_STR_UTF8 || a->type == CF_STR_PRINTABLE ||
+      a->type == CF_STR_BMP || a->type == CF_STR_UNIVERSAL) {
+    return 1;
+  }
+  if (a->type != CF_STR_T61) {
+    return 0;
+  }
+  for (i = 0; i < a->value_len && a->value[i] != 0 &&
+              printable_char(a->value[i]);
+       i++) {
+  }
+  return i == a->value_len;
 }
 
 /* attr_equal compares two attributes as RFC 5280 7.1 asks, restricted to
  * what the oracle can do without StringPrep: same type OID; values equal
  * byte for byte after ASCII case folding; string types equal, except that
- * UTF8String, PrintableString, BMPString and UniversalString compare as one
- * (RFC 4518 2.1 transcodes them all to Unicode). No insignificant-space
- * handling. */
+ * the types of unicode_text compare as one (RFC 4518 2.1 transcodes them
+ * all to Unicode). No insignificant-space handling. */
 static int attr_equal(const struct cf_rattr *a, const struct cf_rattr *b) {
-  int a_text = unicode_text(a->type);
-  int b_text = unicode_text(b->type);
+  int a_text = unicode_text(a);
+  int b_text = unicode_text(b);
   if (strcmp(a->oid, b->oid) != 0 || a->value_len != b->value_len) {
     return 0;
   }
@@ -884,12 +902,6 @@ static const char *dup_ext(const struct cf_rcert *c) {
     }
   }
   return NULL;
-}
-
-/* printable_char: X.680 41.4's PrintableString alphabet. */
-static int printable_char(uint8_t ch) {
-  return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
-         (ch >= '0' && ch <= '9') || strchr(" '()+,-./:=?", ch) != NULL;
 }
 
 /* string_defect says what makes |a|'s value invalid for its string type,

@@ -600,7 +600,16 @@ static void test_paths(void) {
   EITHER(UNTRUSTED, "path.name-not-identical",
          "issuer DN UniversalString, subject UTF8String");
   C(LEAF)->issuer_name.attrs[0].type = CF_STR_T61;
-  REJECT(UNTRUSTED, "path.untrusted", "issuer DN T61String, subject UTF8String");
+  EITHER(UNTRUSTED, "path.name-not-identical",
+         "issuer DN T61String of PrintableString characters, subject "
+         "UTF8String (BoringSSL and OpenSSL read T.61 as Latin-1)");
+  set_dn_cn(&C(LEAF)->issuer_name, "chainfuzz ica$");
+  C(LEAF)->issuer_name.attrs[0].type = CF_STR_T61;
+  set_dn_cn(&C(ICA)->subject, "chainfuzz ica$");
+  REJECT(UNTRUSTED, "path.untrusted",
+         "issuer DN T61String with '$' (not ASCII in T.61), subject UTF8String");
+  set_dn_cn(&C(LEAF)->issuer_name, "chainfuzz ica");
+  set_dn_cn(&C(ICA)->subject, "chainfuzz ica");
   C(LEAF)->issuer_name.attrs[0].type = CF_STR_IA5;
   REJECT(UNTRUSTED, "path.untrusted", "issuer DN IA5String, subject UTF8String");
   set_dn_cn(&C(LEAF)->issuer_name, "chainfuzz  ica");

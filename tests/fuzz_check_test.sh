@@ -125,6 +125,16 @@ for t in $targets; do
       summary=${line#*\] }
       summary=${summary#*: }
       summary=${summary%% -> *}
+      # An artifact byte-identical to one a bucket already stores (the
+      # same -seed finds the same input every time) is not run again by
+      # triage ("known (BUCKET), skipped"): it is that bucket's, and the
+      # bucket's status decides, open (reviewed) or fixed (a regression).
+      known=$(sed -nE 's/.*known \(([A-Za-z0-9_-]+\/[0-9a-f]+)\).*/\1/p' <<<"$line")
+      if [[ -z $bucket && -n $known && -f $CRASHES/$known/report.json ]]; then
+        bucket=$known
+        grep -q '"status": "open"' "$CRASHES/$known/report.json" || line="$line REGRESSED (stored artifact, bucket marked fixed)"
+        summary="$(sed -nE 's/^ *"summary": "(.*)",?$/\1/p' "$CRASHES/$known/report.json" | head -n 1) (a stored artifact)"
+      fi
       if [[ -n $bucket && $line != *"new bucket"* && $line != *REGRESSED* && -d $CRASHES/$bucket ]]; then
         notes="$notes; -seed=$seed stopped after $done_runs runs at a reviewed bug, open bucket crashes/$bucket ($summary)"
         total=$(( total + done_runs ))
