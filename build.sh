@@ -622,12 +622,21 @@ flavor_settings() {
   CC=clang; CXX=clang++; TOOLS=0
   unset AFL_LLVM_CMPLOG AFL_QUIET
   case $1 in
-    libfuzzer)
-      LIB_CFLAGS="-O1 $DBG $SAN -fsanitize=fuzzer-no-link $COMMON_DEFS"
-      CFLAGS_OURS=$LIB_CFLAGS
-      LIB_CFLAGS="$LIB_CFLAGS $(sancov_ignore)"
-      LDFLAGS_OURS="$SAN -fsanitize=fuzzer"
-      ENGINE=libfuzzer ;;
+    libfuzzer | replay)
+      # One library build serves both flavors: the same flags, coverage
+      # instrumentation included (ASan's runtime has the no-op callbacks a
+      # replay binary needs without libFuzzer). Our own code gets it only
+      # in the libfuzzer flavor.
+      LIB_CFLAGS="-O1 $DBG $SAN -fsanitize=fuzzer-no-link $COMMON_DEFS $(sancov_ignore)"
+      if [[ $1 == libfuzzer ]]; then
+        CFLAGS_OURS="-O1 $DBG $SAN -fsanitize=fuzzer-no-link $COMMON_DEFS"
+        LDFLAGS_OURS="$SAN -fsanitize=fuzzer"
+        ENGINE=libfuzzer
+      else
+        CFLAGS_OURS="-O1 $DBG $SAN $COMMON_DEFS"
+        LDFLAGS_OURS="$SAN"
+        ENGINE=replay; TOOLS=1
+      fi ;;
     afl)
       CC=afl-clang-fast; CXX=afl-clang-fast++
       LIB_CFLAGS="-O1 $DBG -fsanitize=address $COMMON_DEFS"
@@ -648,15 +657,6 @@ flavor_settings() {
       CFLAGS_OURS=$LIB_CFLAGS
       LDFLAGS_OURS="$AFL_DRIVER"
       ENGINE=afl ;;
-    replay)
-      # The libfuzzer flavor's library flags, coverage instrumentation
-      # included (ASan's runtime has the no-op callbacks it needs without
-      # libFuzzer): the two flavors share one build of each library. Our
-      # own code is compiled without it.
-      LIB_CFLAGS="-O1 $DBG $SAN -fsanitize=fuzzer-no-link $COMMON_DEFS $(sancov_ignore)"
-      CFLAGS_OURS="-O1 $DBG $SAN $COMMON_DEFS"
-      LDFLAGS_OURS="$SAN"
-      ENGINE=replay; TOOLS=1 ;;
     plain)
       LIB_CFLAGS="-O2 -g $COMMON_DEFS"
       CFLAGS_OURS=$LIB_CFLAGS

@@ -613,10 +613,18 @@ static int ends_with_i(const uint8_t *s, size_t s_len, const uint8_t *suffix,
          ieq(s + s_len - suffix_len, suffix, suffix_len);
 }
 
-/* printable_char: X.680 41.4's PrintableString alphabet. */
-static int printable_char(uint8_t ch) {
-  return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
-         (ch >= '0' && ch <= '9') || strchr(" '()+,-./:=?", ch) != NULL;
+/* printable_value: every byte of |a|'s value is in X.680 41.4's
+ * PrintableString alphabet. */
+static int printable_value(const struct cf_rattr *a) {
+  for (size_t i = 0; i < a->value_len; i++) {
+    uint8_t ch = a->value[i];
+    if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+          (ch >= '0' && ch <= '9') ||
+          (ch != 0 && strchr(" '()+,-./:=?", ch) != NULL))) {
+      return 0;
+    }
+  }
+  return 1;
 }
 
 /* unicode_text: |a| is a DirectoryString value RFC 4518 2.1 transcodes
@@ -626,19 +634,9 @@ static int printable_char(uint8_t ch) {
  * PrintableString characters, on which every reading of T.61 (ISO 8859-1
  * for BoringSSL and OpenSSL) agrees with ASCII. */
 static int unicode_text(const struct cf_rattr *a) {
-  size_t i;
-  if (a->type == CF_STR_UTF8 || a->type == CF_STR_PRINTABLE ||
-      a->type == CF_STR_BMP || a->type == CF_STR_UNIVERSAL) {
-    return 1;
-  }
-  if (a->type != CF_STR_T61) {
-    return 0;
-  }
-  for (i = 0; i < a->value_len && a->value[i] != 0 &&
-              printable_char(a->value[i]);
-       i++) {
-  }
-  return i == a->value_len;
+  return a->type == CF_STR_UTF8 || a->type == CF_STR_PRINTABLE ||
+         a->type == CF_STR_BMP || a->type == CF_STR_UNIVERSAL ||
+         (a->type == CF_STR_T61 && printable_value(a));
 }
 
 /* attr_equal compares two attributes as RFC 5280 7.1 asks, restricted to
@@ -916,12 +914,8 @@ static const char *string_defect(const struct cf_rattr *a) {
                  ? NULL
                  : "a UTF8String that is not UTF-8";
     case CF_STR_PRINTABLE:
-      for (i = 0; i < a->value_len && a->value[i] != 0 &&
-                  printable_char(a->value[i]);
-           i++) {
-      }
-      return i == a->value_len ? NULL
-                               : "a PrintableString outside its alphabet";
+      return printable_value(a) ? NULL
+                                : "a PrintableString outside its alphabet";
     case CF_STR_IA5:
       for (i = 0; i < a->value_len && a->value[i] < 0x80; i++) {
       }

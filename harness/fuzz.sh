@@ -300,7 +300,9 @@ run_afl() {
     [[ -f $stats ]] || continue
     v=$(afl_stat "$stats" execs_per_sec); v=${v%%.*}; execs=$(( execs + ${v:-0} ))
     v=$(afl_stat "$stats" stability)
-    if [[ -n $v && ( -z $stab || ${v%%.*} -lt ${stab%%.*} ) ]]; then stab=$v; fi
+    if [[ -n $v ]] && { [[ -z $stab ]] || awk -v a="${v%\%}" -v b="${stab%\%}" 'BEGIN { exit !(a < b) }'; }; then
+      stab=$v
+    fi
     v=$(afl_stat "$stats" saved_crashes); crashes=$(( crashes + ${v:-0} ))
     v=$(afl_stat "$stats" saved_hangs); hangs=$(( hangs + ${v:-0} ))
   done
