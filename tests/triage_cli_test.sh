@@ -264,7 +264,9 @@ check "an unknown option exits 2 and points at --help" t_bad_option
 # --------------------------------------------------- two bugs, 5 of A --
 
 C=$tmp/crashes
-TRIAGE=("$CLI" triage --target "$tmp/bin/toy" --out "$C" --timeout 5)
+# --timeout 30: none of these inputs hangs; a busy machine must not make
+# a crash look like a Timeout.
+TRIAGE=("$CLI" triage --target "$tmp/bin/toy" --out "$C" --timeout 30)
 t_first() {
   run 300 "${TRIAGE[@]}" in/a1 in/a2 in/a3 in/a4 in/a5 in/b1
   rc_is 1 || { why="$why (1: new buckets)"; return 1; }
@@ -420,7 +422,12 @@ check "a target killing itself with SIGKILL -> 'Signal 9' bucket" t_sigkill
 t_fork() {
   run 120 "$CLI" triage --target "$tmp/bin/toy" --out "$C2" --no-minimize in/f1
   rc_is 1 || return 1
-  sleep 0.5
+  # A killed child can take a moment to go on a busy machine: wait for it
+  # (at most 30 s, a backstop), then look.
+  local waited=0
+  while pgrep -f "$tmp/bin/toy" >/dev/null && (( waited < 30 )); do
+    sleep 1; waited=$((waited + 1))
+  done
   if pgrep -f "$tmp/bin/toy" >/dev/null; then
     why="a forked child of the target survives: $(pgrep -af "$tmp/bin/toy" | head -n 2)"
     pkill -9 -f "$tmp/bin/toy"
@@ -580,7 +587,14 @@ t_interrupt() {
   timeout -k 5 120 "$CLI" triage --target "$tmp/bin/toy" --out "$tmp/c5" --timeout 2 \
     "$tmp/many" >"$OUT" 2>"$ERR" &
   pid=$!
-  sleep 3
+  # Interrupt once triage has stored something (bounded by its work, not a
+  # guess at how long start-up takes; the hang input keeps it busy after):
+  # 120 s is the backstop.
+  local waited=0
+  while [[ -z $(find "$tmp/c5" -name report.json 2>/dev/null) ]] && kill -0 "$pid" 2>/dev/null &&
+        (( waited < 1200 )); do
+    sleep 0.1; waited=$((waited + 1))
+  done
   kill -INT "$pid"
   wait "$pid"
   rc=$?
