@@ -5,13 +5,16 @@
 
 const struct cf_known_rule *cf_known_rule_find(const char *validator,
                                                const char *rule,
+                                               const char *feature,
                                                enum cf_decision decision,
                                                enum cf_reason reason) {
   const char *d = cf_decision_name(decision);
   const char *r = decision == CF_ACCEPT ? "-" : cf_reason_name(reason);
+  const char *f = feature == NULL || feature[0] == '\0' ? "-" : feature;
   for (const struct cf_known_rule *k = cf_known_rules_table;
        k->validator != NULL; k++) {
     if (strcmp(k->validator, validator) == 0 && strcmp(k->rule, rule) == 0 &&
+        strcmp(k->feature, f) == 0 &&
         strcmp(k->decision, d) == 0 &&
         (strcmp(k->reason, "-") == 0 || strcmp(k->reason, r) == 0)) {
       return k;

@@ -18,6 +18,7 @@
  * rules count only when nothing on the path is a REJECT. */
 #include "oracle.h"
 
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -822,6 +823,7 @@ struct outcome {
   int rule;
   size_t pos, at;
   char detail[256];
+  char feature[CF_ORACLE_FEATURE_LEN]; /* set_feature(); "" for none */
 };
 
 /* found records |rule| in |o| unless |o| already holds a rule that wins:
@@ -829,21 +831,34 @@ struct outcome {
  * anchor (RFC 5280 6.1 processes certificates from the anchor down), the
  * first found among equals; an EITHER never replaces a REJECT or an
  * earlier EITHER. */
-static void found(struct outcome *o, int rule, const char *fmt, ...)
+static int found(struct outcome *o, int rule, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static void found(struct outcome *o, int rule, const char *fmt, ...) {
+/* found returns 1 if it recorded |rule| (the caller may then add its
+ * feature with set_feature), 0 if |o| kept its rule. */
+static int found(struct outcome *o, int rule, const char *fmt, ...) {
   int rej = kRules[rule].kind == CF_EXPECT_REJECT;
   if (o->rule != R_NONE &&
       (!rej || (kRules[o->rule].kind == CF_EXPECT_REJECT && o->at <= o->pos))) {
-    return;
+    return 0;
   }
   o->rule = rule;
   o->pos = o->at;
+  o->feature[0] = '\0';
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(o->detail, sizeof(o->detail), fmt, ap);
   va_end(ap);
+  return 1;
+}
+
+/* set_feature names what the certificate or name behind the rule just
+ * recorded has that a library may handle its own way (cf_oracle_result's
+ * feature): reviewed differences are keyed by it (known_rules.h), so a
+ * difference shown by a wildcard does not hide a validator that skips the
+ * whole check. */
+static void set_feature(struct outcome *o, const char *feature) {
+  snprintf(o->feature, sizeof(o->feature), "%s", feature);
 }
 
 static int is_reject_rule(int rule) {
@@ -1133,7 +1148,7 @@ static int check_keys(struct outcome *o, const struct ctx *x,
   }
   if (has_anchor_pos(p)) {
     const struct cf_rcert *a = at(x, p, p->len - 1);
-    struct outcome enc = {R_NONE, 0, 0, ""};
+    struct outcome enc = {R_NONE, 0, 0, "", ""};
     if (!x->in_chain[p->idx[p->len - 1]]) {
       check_encoding(&enc, x->r, a);
     }
@@ -1622,6 +1637,25 @@ static int has_type(const struct cf_gn_list *l, enum cf_gn_type t) {
   return 0;
 }
 
+/* nc_form names |n|'s form for features ("dns", "cn" for a CN used as
+ * the DNS name, "ip", "email", "uri", "dn"). */
+static const char *nc_form(const struct cname *n) {
+  switch (n->type) {
+    case CF_GN_DNS:
+      return n->from_cn ? "cn" : "dns";
+    case CF_GN_IP:
+      return "ip";
+    case CF_GN_EMAIL:
+      return "email";
+    case CF_GN_URI:
+      return "uri";
+    case CF_GN_DN:
+      return "dn";
+    default:
+      return "other";
+  }
+}
+
 /* collect_names lists the names of |c| that constraints apply to: subject
  * DN, SAN entries (raw GeneralNames are not interpreted), emailAddress
  * attributes when there is no SAN, and for the leaf the CN the device uses
@@ -1679,7 +1713,7 @@ static int check_name_constraints(struct outcome *o, const struct ctx *x,
       size_t num = collect_names(names, ARRAY_LEN(names), x, c, q == 0);
       for (size_t i = 0; i < num; i++) {
         const struct cname *n = &names[i];
-        int rule = R_NONE;
+        int rule = R_NONE, covers = 0, suffix = 0;
         const char *what = "";
         for (size_t e = 0; e < ca->excluded.num && !is_reject_rule(rule);
              e++) {
@@ -1700,6 +1734,7 @@ static int check_name_constraints(struct outcome *o, const struct ctx *x,
                          ? R_NC_EXCLUDED
                          : R_NC_WILDCARD_EXCLUDED;
               what = "covers an excluded name";
+              covers = 1;
               break;
             case W_LENIENT:
               if (rule == R_NONE) {
@@ -1723,6 +1758,12 @@ static int check_name_constraints(struct outcome *o, const struct ctx *x,
           } else if (best != W_IN && best != W_LENIENT) {
             rule = R_NC_PERMITTED;
             what = "not permitted";
+            for (size_t e = 0; e < ca->permitted.num; e++) {
+              const struct cf_gn *base = &ca->permitted.names[e];
+              suffix |= n->type == CF_GN_DNS && base->type == CF_GN_DNS &&
+                        ends_with_i(n->value, n->len, base->value,
+                                    base->value_len);
+            }
           }
         }
         if (rule == R_NONE) {
@@ -1735,13 +1776,24 @@ static int check_name_constraints(struct outcome *o, const struct ctx *x,
           rule = R_ANCHOR_NC;
         }
         o->at = q;
-        found(o, rule, "cert '%s': %s name %.*s %s by '%s'", c->name,
-              n->type == CF_GN_DN ? "subject" : n->from_cn ? "CN" : "SAN",
-              n->type == CF_GN_DN || n->type == CF_GN_IP ? 0 : (int)n->len,
-              n->type == CF_GN_DN || n->type == CF_GN_IP
-                  ? ""
-                  : (const char *)n->value,
-              what, ca->name);
+        if (found(o, rule, "cert '%s': %s name %.*s %s by '%s'", c->name,
+                  n->type == CF_GN_DN ? "subject" : n->from_cn ? "CN" : "SAN",
+                  n->type == CF_GN_DN || n->type == CF_GN_IP ? 0 : (int)n->len,
+                  n->type == CF_GN_DN || n->type == CF_GN_IP
+                      ? ""
+                      : (const char *)n->value,
+                  what, ca->name)) {
+          /* The name form, a wildcard that only covers the subtree, a
+           * permitted subtree the name ends with off a label boundary, a
+           * constraint of a CA above the certificate's issuer, a
+           * constraint in a non-critical extension. */
+          char feature[CF_ORACLE_FEATURE_LEN];
+          snprintf(feature, sizeof(feature), "%s%s%s%s%s", nc_form(n),
+                   covers ? "+wildcard" : "", suffix ? "+suffix" : "",
+                   k > q + 1 ? "+inherited" : "",
+                   ca->nc_critical ? "" : "+noncritical");
+          set_feature(o, feature);
+        }
       }
     }
   }
@@ -2010,6 +2062,48 @@ static int dns_bytes(const uint8_t *s, size_t len) {
   return 1;
 }
 
+/* text_match: |pat| equals |ref| ignoring ASCII case, or is "*." and the
+ * rest of |ref| after its first label: how a lenient library matches, for
+ * features only (the oracle's own matching is dns_match). */
+static int text_match(const uint8_t *pat, size_t pat_len, const uint8_t *ref,
+                      size_t ref_len) {
+  const uint8_t *dot = memchr(ref, '.', ref_len);
+  if (pat_len == ref_len && ieq(pat, ref, ref_len)) {
+    return 1;
+  }
+  if (pat_len < 2 || pat[0] != '*' || pat[1] != '.' || dot == NULL) {
+    return 0;
+  }
+  size_t rest = ref_len - (size_t)(dot - ref);
+  return rest == pat_len - 1 && ieq(pat + 1, dot, rest);
+}
+
+/* name_feature: for a name mismatch, what a lenient library could have
+ * matched instead: "wildcard" (a dNSName SAN holds a '*'), "cn" (the
+ * subject CN spells the name, but RFC 6125 6.4.4 rules the CN out) or
+ * "as-text" (the device's IP address, written as text, matches a dNSName
+ * SAN or, without SANs, the CN). "" when nothing explains a match. */
+static const char *name_feature(const struct cf_rcert *leaf,
+                                const uint8_t *ref, size_t ref_len, int ip) {
+  int wildcard = 0, text = 0, cn = 0;
+  for (size_t i = 0; san_present(leaf) && i < leaf->san.num; i++) {
+    const struct cf_gn *g = &leaf->san.names[i];
+    if (g->type == CF_GN_DNS) {
+      wildcard |= memchr(g->value, '*', g->value_len) != NULL;
+      text |= text_match(g->value, g->value_len, ref, ref_len);
+    }
+  }
+  for (size_t i = 0; i < leaf->subject.num_attrs; i++) {
+    const struct cf_rattr *a = &leaf->subject.attrs[i];
+    if (strcmp(a->oid, kOidCN) == 0 &&
+        text_match(a->value, a->value_len, ref, ref_len)) {
+      cn |= !ip && !leaf_has_dns_san(leaf);
+      text |= ip && !san_present(leaf);
+    }
+  }
+  return ip && text ? "as-text" : !ip && wildcard ? "wildcard" : cn ? "cn" : "";
+}
+
 /* check_name: the leaf against the device's name (RFC 6125 6.4). A device
  * configured with no name is rejected: it would trust any server with a
  * trusted chain (B17, see docs/oracle.md). */
@@ -2036,9 +2130,15 @@ static int check_name(struct outcome *o, const struct ctx *x,
                 (g->value_len == 4 && prof->ip_len == 16 &&
                  ipv4_mapped(prof->ip, g->value));
     }
-    found(o, mapped ? R_NAME_IP_MAPPED : R_NAME_IP,
-          "leaf '%s': no iPAddress SAN equal to the device's IP%s",
-          leaf->name, mapped ? " (an IPv4-mapped form is)" : "");
+    char text[64];
+    if (found(o, mapped ? R_NAME_IP_MAPPED : R_NAME_IP,
+              "leaf '%s': no iPAddress SAN equal to the device's IP%s",
+              leaf->name, mapped ? " (an IPv4-mapped form is)" : "") &&
+        (prof->ip_len == 4 || prof->ip_len == 16) &&
+        inet_ntop(prof->ip_len == 4 ? AF_INET : AF_INET6, prof->ip, text,
+                  sizeof(text)) != NULL) {
+      set_feature(o, name_feature(leaf, (const uint8_t *)text, strlen(text), 1));
+    }
     return o->rule;
   }
   if (prof->name_type == CF_NAME_NONE) {
@@ -2085,9 +2185,9 @@ static int check_name(struct outcome *o, const struct ctx *x,
             psl    ? "a wildcard under a public suffix"
             : part ? "a partial wildcard"
                    : "without a trailing dot");
-    } else {
-      found(o, R_NAME_DNS, "leaf '%s': no dNSName SAN matches %s",
-            leaf->name, prof->dns_name);
+    } else if (found(o, R_NAME_DNS, "leaf '%s': no dNSName SAN matches %s",
+                     leaf->name, prof->dns_name)) {
+      set_feature(o, name_feature(leaf, ref, prof->dns_name_len, 0));
     }
     return o->rule;
   }
@@ -2099,11 +2199,13 @@ static int check_name(struct outcome *o, const struct ctx *x,
       return o->rule;
     }
   }
-  found(o, R_NAME_DNS, "leaf '%s': no dNSName SAN%s", leaf->name,
-        prof->flags & CF_PROFILE_FLAG_NO_CN_FALLBACK
-            ? " (CN fallback disabled)"
-        : leaf_has_san(leaf, CF_GN_URI) ? " (a URI-ID rules out the CN)"
-                                        : " and no matching CN");
+  if (found(o, R_NAME_DNS, "leaf '%s': no dNSName SAN%s", leaf->name,
+            prof->flags & CF_PROFILE_FLAG_NO_CN_FALLBACK
+                ? " (CN fallback disabled)"
+            : leaf_has_san(leaf, CF_GN_URI) ? " (a URI-ID rules out the CN)"
+                                            : " and no matching CN")) {
+    set_feature(o, name_feature(leaf, ref, prof->dns_name_len, 0));
+  }
   return o->rule;
 }
 
@@ -2131,12 +2233,12 @@ static const path_check_fn kPathChecks[] = {
  * none does): how far the path got, to rank failing paths. */
 static void judge_path(struct outcome *out, size_t *out_passed,
                        const struct ctx *x, const struct path *p) {
-  struct outcome either = {R_NONE, 0, 0, ""};
+  struct outcome either = {R_NONE, 0, 0, "", ""};
   out->rule = R_NONE;
   out->detail[0] = '\0';
   *out_passed = ARRAY_LEN(kPathChecks);
   for (size_t i = 0; i < ARRAY_LEN(kPathChecks); i++) {
-    struct outcome o = {R_NONE, 0, 0, ""};
+    struct outcome o = {R_NONE, 0, 0, "", ""};
     if (kPathChecks[i](&o, x, p) == R_NONE) {
       continue;
     }
@@ -2275,13 +2377,14 @@ static void set_result(struct cf_oracle_result *out, const struct outcome *o) {
     out->rule = kRules[o->rule].id;
   }
   snprintf(out->detail, sizeof(out->detail), "%s", o->detail);
+  snprintf(out->feature, sizeof(out->feature), "%s", o->feature);
 }
 
 int cf_oracle_judge(struct cf_oracle_result *out, const struct cf_recipe *r,
                     const struct cf_built *b) {
   struct search s;
   struct ctx x;
-  struct outcome sent = {R_NONE, 0, 0, ""}, opaque = {R_NONE, 0, 0, ""};
+  struct outcome sent = {R_NONE, 0, 0, "", ""}, opaque = {R_NONE, 0, 0, "", ""};
 
   memset(out, 0, sizeof(*out));
   if (!consistent(r)) {
@@ -2325,7 +2428,7 @@ int cf_oracle_judge(struct cf_oracle_result *out, const struct cf_recipe *r,
 
   /* 4. The verdict. */
   if (!s.have) {
-    struct outcome o = {R_NONE, 0, 0, ""};
+    struct outcome o = {R_NONE, 0, 0, "", ""};
     found(&o, R_PATH_UNTRUSTED, "no path from '%s' to a trust anchor",
           r->certs[r->device.chain[0]].name);
     set_result(out, &o);

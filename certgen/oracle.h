@@ -53,12 +53,27 @@ struct cf_oracle_rule {
 /* cf_oracle_rules returns the rule table and its length in |*out_num|. */
 const struct cf_oracle_rule *cf_oracle_rules(size_t *out_num);
 
+#define CF_ORACLE_FEATURE_LEN 32
+
 /* cf_oracle_result is the oracle's answer. */
 struct cf_oracle_result {
   enum cf_expect_kind expect;
   enum cf_reason reason;   /* CF_REASON_NONE for ACCEPT */
   const char *rule;        /* rule id; "accept" for ACCEPT */
   char detail[256];        /* which certificate and what, for people */
+  /* feature: what the certificate or name behind the deciding rule has
+   * that libraries are known to handle their own way, for the rules where
+   * one reviewed difference must not cover the whole rule (known_rules.h):
+   * name.dns-mismatch: "wildcard" (a dNSName SAN holds a '*'), "cn" (the
+   * CN spells the name but may not be used); name.ip-mismatch: "as-text"
+   * (the address's text matches a dNSName or the CN); name constraints:
+   * the name form ("dns", "cn", "ip", "email", "uri", "dn"), then
+   * "+wildcard" (a wildcard covering the subtree), "+suffix" (the name
+   * ends with a permitted dNSName off a label boundary), "+inherited" (the
+   * constraint is a CA's above the certificate's issuer) and
+   * "+noncritical".
+   * "" for every other rule, and when none applies. */
+  char feature[CF_ORACLE_FEATURE_LEN];
 };
 
 /* cf_oracle_judge judges |r|. |b| (may be NULL) gives the DER sizes for the

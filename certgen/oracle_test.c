@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "keypool.h"
+#include "known_rules.h"
 #include "oracle.h"
 
 static int g_num, g_failed;
@@ -1334,6 +1335,82 @@ static void test_resources_and_combinations(void) {
   EITHER(EXPIRED, "anchor.expired", "one path EITHER, the other REJECT");
 }
 
+/* expect_feature: the rule and its feature (oracle.h) for the current
+ * recipe. */
+static void expect_feature(const char *rule, const char *feature,
+                           const char *what) {
+  struct cf_oracle_result res;
+  int ok = cf_oracle_judge(&res, &g_r, NULL) && strcmp(res.rule, rule) == 0 &&
+           strcmp(res.feature, feature) == 0;
+  if (!check(ok, "feature: %s: %s '%s'", what, rule, feature)) {
+    printf("#   got %s '%s': %s\n", res.rule, res.feature, res.detail);
+  }
+}
+
+/* test_features: what keys reviewed differences (known_rules.h), so that
+ * one shown by a wildcard does not hide a validator that drops the whole
+ * check (issue 13). */
+static void test_features(void) {
+  static const uint8_t kIp[4] = {192, 0, 2, 1};
+  std3();
+  set_name("other.example.com");
+  expect_feature("name.dns-mismatch", "", "plain DNS mismatch");
+  san_dns(LEAF, "*.com");
+  set_name("example.com");
+  expect_feature("name.dns-mismatch", "wildcard", "*.com for example.com");
+  std3();
+  C(LEAF)->san_present = 0;
+  set_dn_cn(&C(LEAF)->subject, "device.example.com");
+  set_name("device.example.com");
+  g_r.device.profile.flags |= CF_PROFILE_FLAG_NO_CN_FALLBACK;
+  expect_feature("name.dns-mismatch", "cn", "CN spells the name, fallback off");
+  set_dn_cn(&C(LEAF)->subject, "other.example.com");
+  expect_feature("name.dns-mismatch", "", "CN spells another name");
+
+  std3();
+  cf_profile_set_ip(&g_r.device.profile, kIp, 4);
+  expect_feature("name.ip-mismatch", "", "IP, dNSName SAN of a host");
+  san_dns(LEAF, "*.0.2.1");
+  expect_feature("name.ip-mismatch", "as-text", "IP, dNSName *.0.2.1");
+  san_dns(LEAF, "192.0.2.1");
+  expect_feature("name.ip-mismatch", "as-text", "IP, dNSName spelling it");
+
+  std3();
+  add_gn(&C(ICA)->permitted, CF_GN_DNS, "allowed.example");
+  expect_feature("nc.permitted", "dns", "dNSName outside permitted");
+  C(ICA)->nc_critical = 0;
+  expect_feature("nc.permitted", "dns+noncritical",
+                 "the same, constraint not critical");
+  std3();
+  add_gn(&C(ICA)->permitted, CF_GN_DNS, "example.com");
+  san_dns(LEAF, "evilexample.com");
+  set_name("evilexample.com");
+  expect_feature("nc.permitted", "dns+suffix",
+                 "evilexample.com under permitted example.com");
+  std3();
+  add_gn(&C(ICA)->excluded, CF_GN_DNS, "bad.example.com");
+  san_dns(LEAF, "*.example.com");
+  set_name("bad.example.com");
+  expect_feature("nc.excluded", "dns+wildcard",
+                 "*.example.com covering the excluded name asked for");
+
+  /* The generated table keys by feature: Mbed TLS's reviewed wildcard
+   * difference is known, a plain mismatch is not (a name canary of that
+   * base is caught); the same for wolfSSL and OpenSSL's CN difference. */
+  check(cf_known_rule_find("mbedtls", "name.dns-mismatch", "wildcard",
+                           CF_ACCEPT, CF_REASON_NONE) != NULL,
+        "known rules: mbedtls name.dns-mismatch/wildcard ACCEPT is reviewed");
+  check(cf_known_rule_find("mbedtls", "name.dns-mismatch", "", CF_ACCEPT,
+                           CF_REASON_NONE) == NULL,
+        "known rules: mbedtls accepting a plain DNS mismatch is not");
+  check(cf_known_rule_find("wolfssl", "name.dns-mismatch", "-", CF_ACCEPT,
+                           CF_REASON_NONE) == NULL,
+        "known rules: wolfssl accepting a plain DNS mismatch is not");
+  check(cf_known_rule_find("openssl", "name.dns-mismatch", "", CF_ACCEPT,
+                           CF_REASON_NONE) == NULL,
+        "known rules: openssl accepting a plain DNS mismatch is not");
+}
+
 static void test_all_rules_hit(void) {
   size_t num;
   const struct cf_oracle_rule *rules = cf_oracle_rules(&num);
@@ -1358,6 +1435,7 @@ int main(void) {
   test_policies_and_extensions();
   test_names();
   test_resources_and_combinations();
+  test_features();
   test_all_rules_hit();
   printf("1..%d\n", g_num);
   return g_failed != 0;

@@ -145,14 +145,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                       v.reason, data, size, v.native_text);
   }
   if (v.decision == CF_ACCEPT && o.expect == CF_EXPECT_REJECT &&
-      cf_known_rule_find(cf_validator_known_as(g_validator), o.rule, v.decision, v.reason) == NULL) {
+      cf_known_rule_find(cf_validator_known_as(g_validator), o.rule, o.feature, v.decision, v.reason) == NULL) {
     snprintf(detail, sizeof(detail), "oracle rule %s: %s", o.rule, o.detail);
     cf_report_finding(CF_FINDING_ACCEPT_WHEN_SHOULD_REJECT, g_validator->name,
                       "spec", o.reason, data, size, detail);
   }
   if (v.decision == CF_REJECT && o.expect == CF_EXPECT_ACCEPT &&
       g_report_rejects &&
-      cf_known_rule_find(cf_validator_known_as(g_validator), o.rule, v.decision, v.reason) == NULL) {
+      cf_known_rule_find(cf_validator_known_as(g_validator), o.rule, o.feature, v.decision, v.reason) == NULL) {
     snprintf(detail, sizeof(detail), "oracle accepts; %s says %ld: %s",
              g_validator->name, v.native_code, v.native_text);
     cf_report_finding(CF_FINDING_REJECT_WHEN_SHOULD_ACCEPT, g_validator->name,
