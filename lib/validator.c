@@ -16,13 +16,30 @@ const struct cf_validator *cf_validators(size_t *out_num) {
   return kValidators;
 }
 
-/* kCanaries: deliberately lax validators (validators/lax.c); the build
- * makes a *_negative target of each (mk/chainfuzz.mk, CANARIES). */
+/* kCanaries: deliberately lax validators (validators/lax.c for BoringSSL,
+ * CF_DEFINE_CANARY beside the other adapters), one per check the adapters
+ * rely on the library for; the build makes *_negative targets of each
+ * (mk/chainfuzz.mk, CANARY_TARGETS). */
 static const struct cf_validator kCanaries[] = {
     {"expiry_negative", cf_expiry_negative_verify, "boringssl"},
     {"ca_negative", cf_ca_negative_verify, "boringssl"},
     {"suffix_negative", cf_suffix_negative_verify, "boringssl"},
     {"signature_negative", cf_signature_negative_verify, "boringssl"},
+    {"pathlen_negative", cf_pathlen_negative_verify, "boringssl"},
+    {"eku_negative", cf_eku_negative_verify, "boringssl"},
+    {"mbedtls_expiry_negative", cf_mbedtls_expiry_negative_verify, "mbedtls"},
+    {"mbedtls_name_negative", cf_mbedtls_name_negative_verify, "mbedtls"},
+    {"mbedtls_ca_negative", cf_mbedtls_ca_negative_verify, "mbedtls"},
+    {"mbedtls_pathlen_negative", cf_mbedtls_pathlen_negative_verify, "mbedtls"},
+    {"mbedtls_eku_negative", cf_mbedtls_eku_negative_verify, "mbedtls"},
+    {"openssl_expiry_negative", cf_openssl_expiry_negative_verify, "openssl"},
+    {"openssl_name_negative", cf_openssl_name_negative_verify, "openssl"},
+    {"openssl_ca_negative", cf_openssl_ca_negative_verify, "openssl"},
+    {"openssl_pathlen_negative", cf_openssl_pathlen_negative_verify, "openssl"},
+    {"openssl_eku_negative", cf_openssl_eku_negative_verify, "openssl"},
+    {"wolfssl_expiry_negative", cf_wolfssl_expiry_negative_verify, "wolfssl"},
+    {"wolfssl_name_negative", cf_wolfssl_name_negative_verify, "wolfssl"},
+    {"wolfssl_eku_negative", cf_wolfssl_eku_negative_verify, "wolfssl"},
 };
 
 const struct cf_validator *cf_canaries(size_t *out_num) {

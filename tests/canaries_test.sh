@@ -10,8 +10,9 @@
 #   chain_diff_*   (differential oracle)  disagreement <reason>
 #   handshake_client_* (handshake chain oracle, handshake/judge.c)
 #                                         accept-when-should-reject <reason>
-# where <reason> is EXPIRED|NOT_YET_VALID, NOT_CA, NAME_MISMATCH or
-# SIGNATURE for the expiry, ca, suffix and signature canaries; for the
+# where <reason> is EXPIRED|NOT_YET_VALID, NOT_CA, NAME_MISMATCH,
+# SIGNATURE, PATH_LENGTH or EKU for the expiry, ca, suffix/name, signature,
+# pathlen and eku canaries of every base (lib/validator.c, kCanaries); for the
 # misconfigured TLS clients (handshake_client_<lib>_<misconf>_negative) it
 # is NAME_MISMATCH for nohost (no expected host name) and any reason for
 # noverify (verification off) and optional (mbedTLS OPTIONAL, result never
@@ -54,7 +55,12 @@ want_reason() {
   case $1 in
     *expiry_negative) echo 'EXPIRED|NOT_YET_VALID' ;;
     *ca_negative) echo 'NOT_CA' ;;
-    *suffix_negative) echo 'NAME_MISMATCH' ;;
+    *suffix_negative|*name_negative) echo 'NAME_MISMATCH' ;;
+    *pathlen_negative) echo 'PATH_LENGTH' ;;
+    # OpenSSL's purpose check also covers the leaf's keyUsage
+    # (INVALID_PURPOSE for both): letting the purpose pass lets either.
+    *openssl_eku_negative) echo 'EKU|KEY_USAGE' ;;
+    *eku_negative) echo 'EKU' ;;
     *signature_negative) echo 'SIGNATURE' ;;
     *nohost_negative) echo 'NAME_MISMATCH' ;;
     *noverify_negative|*optional_negative) echo '[A-Z_]+' ;;

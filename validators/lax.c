@@ -14,7 +14,13 @@
  *                       leaf, without a label boundary (evil-example.com
  *                       matches example.com);
  *   signature_negative  skips the leaf's signature (clears
- *                       CERT_SIGNATURE_FAILURE at depth 0).
+ *                       CERT_SIGNATURE_FAILURE at depth 0);
+ *   pathlen_negative    ignores pathLenConstraint (clears
+ *                       PATH_LENGTH_EXCEEDED);
+ *   eku_negative        ignores the purpose (clears INVALID_PURPOSE).
+ * The other bases' canaries (expiry, name, CA flag, path length, EKU of
+ * Mbed TLS, wolfSSL and OpenSSL) are beside their adapters
+ * (CF_DEFINE_CANARY, chainfuzz/validator.h).
  * Never use these outside canaries. */
 #include <string.h>
 
@@ -48,6 +54,24 @@ static int lax_signature_cb(int ok, X509_STORE_CTX *ctx) {
   }
   return clear_if(ok, ctx, X509_V_ERR_CERT_SIGNATURE_FAILURE,
                   X509_V_ERR_CERT_SIGNATURE_FAILURE);
+}
+
+static int lax_pathlen_cb(int ok, X509_STORE_CTX *ctx) {
+  return clear_if(ok, ctx, X509_V_ERR_PATH_LENGTH_EXCEEDED,
+                  X509_V_ERR_PATH_LENGTH_EXCEEDED);
+}
+
+static int lax_eku_cb(int ok, X509_STORE_CTX *ctx) {
+  return clear_if(ok, ctx, X509_V_ERR_INVALID_PURPOSE,
+                  X509_V_ERR_INVALID_PURPOSE);
+}
+
+void cf_pathlen_negative_verify(struct cf_verdict *out, const struct cf_case *c) {
+  cf_boringssl_verify_lax(out, c, lax_pathlen_cb, 1);
+}
+
+void cf_eku_negative_verify(struct cf_verdict *out, const struct cf_case *c) {
+  cf_boringssl_verify_lax(out, c, lax_eku_cb, 1);
 }
 
 void cf_expiry_negative_verify(struct cf_verdict *out, const struct cf_case *c) {

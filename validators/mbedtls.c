@@ -195,15 +195,16 @@ static mbedtls_time_t case_clock(mbedtls_time_t *timer) {
 /* path_seen is what the read-only verify callback records of the path. */
 struct path_seen {
   int max_depth;                                  /* -1: callback never ran */
+  uint32_t lax_flags; /* canaries: flags the device's callback clears */
   const mbedtls_x509_crt *crt[CF_MAX_PATH];       /* by depth, leaf at 0 */
 };
 
-/* count_depth is the read-only verify callback that measures the path: it
- * records the largest depth mbedTLS reports and the certificate at each
- * depth, and never touches |flags|. */
+/* count_depth is the verify callback that measures the path: it records
+ * the largest depth mbedTLS reports and the certificate at each depth, and
+ * touches |flags| only for a canary (clearing its lax flags). */
 static int count_depth(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags) {
   struct path_seen *seen = ctx;
-  (void)flags;
+  *flags &= ~seen->lax_flags;
   if (depth > seen->max_depth) {
     seen->max_depth = depth;
   }
@@ -247,7 +248,51 @@ static int curve_allowed(mbedtls_ecp_group_id id) {
   return 0;
 }
 
+/* lax_flags returns the verify flags of the reasons in |lax|. */
+static uint32_t lax_flags(uint32_t lax) {
+  size_t num;
+  const struct cf_mbedtls_flag *t = cf_mbedtls_flag_table(&num);
+  uint32_t flags = 0;
+  for (size_t i = 0; i < num; i++) {
+    if (lax & (1u << t[i].reason)) {
+      flags |= t[i].flag;
+    }
+  }
+  return flags;
+}
+
+/* make_lax: for the CA-flag and path-length canaries, which have no flag
+ * (x509_crt_find_parent_in skips a parent without cA or past its pathLen,
+ * and the chain ends NOT_TRUSTED), every certificate but the leaf reads
+ * as a parser that skips the field would make it: cA true, no pathLen. */
+static void make_lax(mbedtls_x509_crt *list, int skip_first, uint32_t lax) {
+  for (mbedtls_x509_crt *x = list; x != NULL && x->raw.p != NULL; x = x->next) {
+    if (skip_first) {
+      skip_first = 0;
+      continue;
+    }
+    if (lax & CF_LAX_CA) {
+      x->ca_istrue = 1;
+    }
+    if (lax & CF_LAX_PATHLEN) {
+      x->max_pathlen = 0;
+    }
+  }
+}
+
 void cf_mbedtls_verify(struct cf_verdict *out, const struct cf_case *c) {
+  cf_mbedtls_verify_lax(out, c, 0);
+}
+
+/* The canaries of this base (lib/validator.c, kCanaries). */
+CF_DEFINE_CANARY(mbedtls, expiry, CF_LAX_EXPIRY)
+CF_DEFINE_CANARY(mbedtls, name, CF_LAX_NAME)
+CF_DEFINE_CANARY(mbedtls, ca, CF_LAX_CA)
+CF_DEFINE_CANARY(mbedtls, pathlen, CF_LAX_PATHLEN)
+CF_DEFINE_CANARY(mbedtls, eku, CF_LAX_EKU)
+
+void cf_mbedtls_verify_lax(struct cf_verdict *out, const struct cf_case *c,
+                           uint32_t lax) {
   const struct cf_profile *p = &c->profile;
   mbedtls_x509_crt anchors, chain;
   char expected[64];
@@ -259,6 +304,7 @@ void cf_mbedtls_verify(struct cf_verdict *out, const struct cf_case *c) {
 
   memset(&seen, 0, sizeof(seen));
   seen.max_depth = -1;
+  seen.lax_flags = lax_flags(lax);
 
   mbedtls_x509_crt_init(&anchors);
   mbedtls_x509_crt_init(&chain);
@@ -333,6 +379,8 @@ void cf_mbedtls_verify(struct cf_verdict *out, const struct cf_case *c) {
     cn = expected;
   }
 
+  make_lax(&chain, 1, lax);
+  make_lax(&anchors, 0, lax);
   g_case_time = (mbedtls_time_t)cf_profile_effective_time(p);
   if (mbedtls_platform_set_time(case_clock) != 0) {
     goto done;
@@ -369,6 +417,7 @@ void cf_mbedtls_verify(struct cf_verdict *out, const struct cf_case *c) {
                                              : MBEDTLS_SSL_IS_CLIENT,
         &flags);
   }
+  flags &= ~seen.lax_flags;
 
   if (flags != 0) {
     const struct cf_mbedtls_flag *top = cf_mbedtls_top_flag(flags);

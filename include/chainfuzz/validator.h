@@ -79,6 +79,34 @@ void cf_ca_negative_verify(struct cf_verdict *out, const struct cf_case *c);
 void cf_suffix_negative_verify(struct cf_verdict *out, const struct cf_case *c);
 void cf_signature_negative_verify(struct cf_verdict *out,
                                   const struct cf_case *c);
+void cf_pathlen_negative_verify(struct cf_verdict *out, const struct cf_case *c);
+void cf_eku_negative_verify(struct cf_verdict *out, const struct cf_case *c);
+
+/* Lax masks for the other bases' canaries: the checks a device path lets
+ * pass, as a mask of (1u << CF_REASON_*). Each adapter's
+ * cf_<lib>_verify_lax(out, c, mask) is its device path with the library's
+ * errors of those reasons cleared the way device code clears them (a
+ * verify callback that returns "ok" for them; Mbed TLS: flags cleared in
+ * the verify callback); where the library has no such error (Mbed TLS
+ * checks cA and pathLen while it looks for a parent), the adapter makes
+ * the parsed certificates say what a parser that skips the field would. */
+#define CF_LAX_EXPIRY \
+  ((1u << CF_REASON_EXPIRED) | (1u << CF_REASON_NOT_YET_VALID))
+#define CF_LAX_NAME (1u << CF_REASON_NAME_MISMATCH)
+#define CF_LAX_CA (1u << CF_REASON_NOT_CA)
+#define CF_LAX_PATHLEN (1u << CF_REASON_PATH_LENGTH)
+#define CF_LAX_EKU (1u << CF_REASON_EKU)
+
+/* CF_DEFINE_CANARY(lib, check, mask) defines cf_<lib>_<check>_negative_verify
+ * as cf_<lib>_verify_lax with |mask| (beside each adapter). */
+#define CF_DEFINE_CANARY(lib, check, mask)                             \
+  void cf_##lib##_##check##_negative_verify(struct cf_verdict *out,    \
+                                            const struct cf_case *c) { \
+    cf_##lib##_verify_lax(out, c, (mask));                             \
+  }
+#define CF_DECLARE_CANARY(lib, check)                               \
+  void cf_##lib##_##check##_negative_verify(struct cf_verdict *out, \
+                                            const struct cf_case *c)
 
 /* cf_boringssl_reason maps an X509_V_ERR_* code to the taxonomy. */
 enum cf_reason cf_boringssl_reason(long x509_v_err);
@@ -89,6 +117,13 @@ enum cf_reason cf_boringssl_reason(long x509_v_err);
  * and key/extended key usage checks). validators/mbedtls.c documents how
  * each profile field maps. */
 void cf_mbedtls_verify(struct cf_verdict *out, const struct cf_case *c);
+void cf_mbedtls_verify_lax(struct cf_verdict *out, const struct cf_case *c,
+                           uint32_t lax);
+CF_DECLARE_CANARY(mbedtls, expiry);
+CF_DECLARE_CANARY(mbedtls, name);
+CF_DECLARE_CANARY(mbedtls, ca);
+CF_DECLARE_CANARY(mbedtls, pathlen);
+CF_DECLARE_CANARY(mbedtls, eku);
 
 /* cf_mbedtls_flag is one row of the mbedTLS verify-flag table. */
 struct cf_mbedtls_flag {
@@ -114,6 +149,11 @@ enum cf_reason cf_mbedtls_parse_reason(int ret, const char **out_text);
  * case's clock through wc_SetTimeCb, wolfSSL_check_domain_name).
  * validators/wolfssl.c documents how each profile field maps. */
 void cf_wolfssl_verify(struct cf_verdict *out, const struct cf_case *c);
+void cf_wolfssl_verify_lax(struct cf_verdict *out, const struct cf_case *c,
+                           uint32_t lax);
+CF_DECLARE_CANARY(wolfssl, expiry);
+CF_DECLARE_CANARY(wolfssl, name);
+CF_DECLARE_CANARY(wolfssl, eku);
 
 /* cf_wolfssl_code is one row of the wolfSSL error-code table. */
 struct cf_wolfssl_code {
@@ -148,6 +188,13 @@ void cf_wolfssl_forget_fp_cache(void);
  * ossl3_* (mk/openssl.mk), so it runs next to BoringSSL in one process.
  * validators/openssl.c documents how each profile field and code maps. */
 void cf_openssl_verify(struct cf_verdict *out, const struct cf_case *c);
+void cf_openssl_verify_lax(struct cf_verdict *out, const struct cf_case *c,
+                           uint32_t lax);
+CF_DECLARE_CANARY(openssl, expiry);
+CF_DECLARE_CANARY(openssl, name);
+CF_DECLARE_CANARY(openssl, ca);
+CF_DECLARE_CANARY(openssl, pathlen);
+CF_DECLARE_CANARY(openssl, eku);
 
 /* cf_openssl_code is one row of the OpenSSL X509_V_ERR_* table. */
 struct cf_openssl_code {
