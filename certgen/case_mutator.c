@@ -19,6 +19,7 @@
 #include <openssl/x509.h>
 
 #include "build.h"
+#include "recipe_bytes.h"
 #include "chainfuzz/case.h"
 
 /* --- random choices --------------------------------------------------------
@@ -2043,6 +2044,7 @@ static const char *const kKindNames[CF_MUT_KIND_COUNT] = {
     "key-usage",  "eku",          "san",
     "name-constraints", "unknown-critical", "tbs-bytes",
     "wrong-key",  "cert-bytes",   "none",
+    "bootstrap",
 };
 
 const char *cf_mut_kind_name(enum cf_mut_kind kind) {
@@ -2114,11 +2116,39 @@ static int apply(struct mctx *m, enum cf_mut_kind kind) {
     case CF_MUT_CERT_BYTES:
       return mutate_cert_bytes(m, i);
     case CF_MUT_NONE:
+    case CF_MUT_BOOTSTRAP:
     case CF_MUT_KIND_COUNT:
       return 0;
     default:
       return mutate_cert_field(m, i, kind);
   }
+}
+
+/* bootstrap replaces |data| (not a case) by the case certgen builds from it
+ * read as recipe bytes; returns its length, or 0 when it cannot be built or
+ * does not fit |max_size|. */
+static size_t bootstrap(uint8_t *data, size_t size, size_t max_size,
+                        const struct cf_pool *pool) {
+  struct cf_recipe *r = malloc(sizeof(*r));
+  struct cf_built built;
+  uint8_t *der = NULL;
+  size_t len = 0;
+  char err[256];
+  memset(&built, 0, sizeof(built));
+  if (r == NULL) {
+    return 0;
+  }
+  cf_recipe_from_bytes(r, size > 0 ? data : NULL, size);
+  if (!cf_build_certs(&built, r, pool, err, sizeof(err)) ||
+      !cf_build_case(&der, &len, r, &built) || len > max_size) {
+    len = 0;
+  } else {
+    memcpy(data, der, len);
+  }
+  free(der);
+  cf_built_free(&built);
+  free(r);
+  return len;
 }
 
 size_t cf_case_mutate_ex(struct cf_mutation *out, uint8_t *data, size_t size,
@@ -2135,6 +2165,13 @@ size_t cf_case_mutate_ex(struct cf_mutation *out, uint8_t *data, size_t size,
     *out = none;
   }
   if (cf_case_parse(&parsed, NULL, data, size) != CF_CASE_OK) {
+    size_t built = seed % 2 == 0 ? bootstrap(data, size, max_size, pool) : 0;
+    if (built > 0) {
+      if (out != NULL) {
+        out->kind = CF_MUT_BOOTSTRAP;
+      }
+      return built;
+    }
     return byte_mutate != NULL ? byte_mutate(data, result, max_size) : result;
   }
   /* A few attempts: a kind may not apply to this case (no intermediate to

@@ -48,8 +48,13 @@
  * certificate's bytes, never the record framing) and fits |max_size|; when
  * nothing fits, the input is returned unchanged. Deterministic: the same
  * (data, size, max_size, seed) gives the same bytes in every process (all
- * signatures are deterministic, build.h). An input that is not a case is
- * handed to |byte_mutate| (or returned unchanged when it is NULL). */
+ * signatures are deterministic, build.h). An input that is not a case (an
+ * empty corpus's first input, a case broken by byte mutations) is, for an
+ * even |seed|, read as recipe bytes (recipe_bytes.h: every byte string is a
+ * recipe) and replaced by the case certgen builds from that recipe, when it
+ * fits (CF_MUT_BOOTSTRAP): so the case targets fuzz from nothing, with
+ * honestly signed chains to start from; for an odd |seed| it is handed to
+ * |byte_mutate| (or returned unchanged when it is NULL). */
 #ifndef CHAINFUZZ_CERTGEN_CASE_MUTATOR_H
 #define CHAINFUZZ_CERTGEN_CASE_MUTATOR_H
 
@@ -98,6 +103,7 @@ enum cf_mut_kind {
   CF_MUT_WRONG_KEY,  /* re-signed with an attacker-* key on purpose */
   CF_MUT_CERT_BYTES, /* byte_mutate on one certificate record */
   CF_MUT_NONE,       /* the input came back unchanged */
+  CF_MUT_BOOTSTRAP,  /* not a case: the case built from it as recipe bytes */
   CF_MUT_KIND_COUNT
 };
 

@@ -496,7 +496,33 @@ int main(int argc, char **argv) {
     }
   }
   tap_ok(garbage_ok, "empty and garbage inputs come back unchanged (or "
-                     "byte-mutated) without a crash");
+                     "byte-mutated) when a built case does not fit, without "
+                     "a crash");
+
+  /* Bootstrap: with room, an even seed turns a non-case into the case
+   * certgen builds from it as recipe bytes (an empty corpus's first
+   * input); an odd seed does not. */
+  {
+    static uint8_t big[1 << 16];
+    struct cf_mutation info;
+    struct cf_case c;
+    int boot_ok = 1, odd_ok = 1;
+    for (size_t g = 0; g < 4; g++) {
+      memcpy(big, kGarbage[g], kGarbageLen[g]);
+      size_t n = cf_case_mutate_ex(&info, big, kGarbageLen[g], sizeof(big), 2,
+                                   pool, NULL);
+      boot_ok &= info.kind == CF_MUT_BOOTSTRAP && n > 0 &&
+                 cf_case_parse(&c, NULL, big, n) == CF_CASE_OK &&
+                 c.num_anchors > 0;
+      memcpy(big, kGarbage[g], kGarbageLen[g]);
+      n = cf_case_mutate_ex(&info, big, kGarbageLen[g], sizeof(big), 3, pool,
+                            NULL);
+      odd_ok &= info.kind == CF_MUT_NONE && n == kGarbageLen[g];
+    }
+    tap_ok(boot_ok, "an empty or garbage input with room becomes a built "
+                    "case for an even seed (bootstrap)");
+    tap_ok(odd_ok, "and stays as it is for an odd seed without byte_mutate");
+  }
 
   /* Crossover: outputs parse. */
   size_t cross_total = 0, cross_ok = 0;

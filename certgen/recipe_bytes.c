@@ -10,8 +10,11 @@
  *           with, so most inputs stay fast); else pool key (v - 0xc0) % n
  *   STR     1 byte v: < 0x80 word (v % n) of the field's vocabulary
  *           (kHosts, kEmails, kUris, kDnValues, kRawTimes); 0x80..0xfe
- *           v - 0x80 literal bytes follow; 0xff: 127 + the next byte
- *           literal bytes follow (at most CF_RECIPE_MAX_VALUE kept)
+ *           v - 0x80 literal bytes follow; 0xff then b < 130: 127 + b
+ *           literal bytes follow (at most CF_RECIPE_MAX_VALUE kept);
+ *           0xff then b >= 130: a long name made from b alone (long_name:
+ *           names at the length limits, which literal bytes almost never
+ *           spell twice alike), in any field
  *   OID     1 byte v: < 0x80 entry (base + v) % n of kOids, base by use
  *           (EKU 0, policy 7, extension 12, algorithm 22, attribute 28);
  *           else (v & 0x7f) bytes of DER OID content follow (an invalid one
@@ -450,6 +453,46 @@ static size_t rd_clamp(const struct rd *r, size_t len) {
   return len < left ? len : left;
 }
 
+/* long_name writes the long name of code |k| (0..125) into |out|
+ * (capacity |cap|) and returns its length. The shape is k % 6: a 63-byte
+ * label (the DNS maximum), a 64-byte one (one over), 253 bytes (the
+ * longest name), 254 (one over), 65 bytes (just over the 64 of
+ * ub-common-name and of fixed buffers), 121 one-letter labels (253 bytes);
+ * each under example.com. The variant (k / 6) % 4: as is, under a "*."
+ * wildcard, upper case, with a trailing dot. The same code gives the same
+ * name, so a SAN and the device's name can match. */
+static size_t long_name(uint8_t *out, size_t cap, unsigned k) {
+  static const char kApex[] = ".example.com";
+  static const size_t kTotal[6] = {75, 76, 253, 254, 65, 253};
+  uint8_t buf[CF_RECIPE_MAX_VALUE + 8];
+  size_t shape = k % 6, variant = (k / 6) % 4, len = 0;
+  size_t body = kTotal[shape] - (sizeof(kApex) - 1);
+  if (variant == 1) {
+    buf[len++] = '*';
+    buf[len++] = '.';
+  }
+  for (size_t i = 0; i < body; i++) {
+    /* Shapes 2 and 3: 63-byte labels; shape 5: one-letter labels. */
+    int dot = shape == 5 ? i % 2 == 1
+              : shape == 2 || shape == 3 ? i % 64 == 63
+                                         : 0;
+    buf[len++] = dot ? '.' : (uint8_t)('a' + (i / 64) % 26);
+  }
+  memcpy(buf + len, kApex, sizeof(kApex) - 1);
+  len += sizeof(kApex) - 1;
+  if (variant == 2) {
+    for (size_t i = 0; i < len; i++) {
+      buf[i] = buf[i] >= 'a' && buf[i] <= 'z' ? (uint8_t)(buf[i] - 32) : buf[i];
+    }
+  }
+  if (variant == 3) {
+    buf[len++] = '.';
+  }
+  len = len < cap ? len : cap;
+  memcpy(out, buf, len);
+  return len;
+}
+
 /* rd_str reads a STR into |out| (capacity |cap|). */
 static void rd_str(struct rd *r, enum vocab voc, uint8_t *out, size_t cap,
                    size_t *out_len) {
@@ -462,7 +505,16 @@ static void rd_str(struct rd *r, enum vocab voc, uint8_t *out, size_t cap,
     *out_len = len;
     return;
   }
-  len = rd_clamp(r, v == 0xff ? 127 + (size_t)rd_u8(r) : (size_t)(v - 0x80));
+  if (v == 0xff) {
+    uint8_t b = rd_u8(r);
+    if (b >= 130) {
+      *out_len = long_name(out, cap, b - 130u);
+      return;
+    }
+    len = rd_clamp(r, 127 + (size_t)b);
+  } else {
+    len = rd_clamp(r, (size_t)(v - 0x80));
+  }
   for (size_t i = 0; i < len; i++) {
     uint8_t b = rd_u8(r);
     if (i < cap) {
@@ -1400,9 +1452,20 @@ static void w_str(struct wbuf *w, enum vocab voc, const uint8_t *s,
       return;
     }
   }
+  /* A long name the decoder makes (long_name) is two bytes, and a literal
+   * of its length may not fit in a record. */
+  for (unsigned k = 0; len >= 65 && k < 126; k++) {
+    uint8_t name[CF_RECIPE_MAX_VALUE];
+    size_t name_len = long_name(name, sizeof(name), k);
+    if (same_bytes(name, name_len, s, len)) {
+      w_u8(w, 0xff);
+      w_u8(w, (uint8_t)(130 + k));
+      return;
+    }
+  }
   if (len < 127) {
     w_u8(w, (uint8_t)(0x80 + len));
-  } else if (len - 127 <= 0xff) {
+  } else if (len - 127 < 130) {
     w_u8(w, 0xff);
     w_u8(w, (uint8_t)(len - 127));
   } else {

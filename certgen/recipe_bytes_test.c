@@ -446,6 +446,57 @@ static void bench(double secs) {
   free(r);
 }
 
+/* test_long_names: STR 0xff b>=130 makes a name at the length limits
+ * (issue 13: the generator rarely made long names), here as the device's
+ * name: a DEVICE record whose name field is dns STR. */
+static void test_long_names(void) {
+  static const struct {
+    unsigned k;
+    size_t len;
+    size_t first_label;
+  } kWant[] = {
+      {0, 75, 63},   /* a 63-byte label */
+      {1, 76, 64},   /* 64: one over */
+      {2, 253, 63},  /* the longest name */
+      {4, 65, 53},   /* just over 64 */
+      {5, 253, 1},   /* 121 one-letter labels */
+      {6, 77, 1},    /* "*." and a 63-byte label */
+      {18, 76, 63},  /* trailing dot */
+  };
+  for (size_t i = 0; i < sizeof(kWant) / sizeof(kWant[0]); i++) {
+    const uint8_t in[] = {CF_RB_REC_DEVICE, 4, 3, 1, 0xff,
+                          (uint8_t)(130 + kWant[i].k)};
+    struct cf_recipe *r = calloc(1, sizeof(*r));
+    if (r == NULL) {
+      return;
+    }
+    cf_recipe_from_bytes(r, in, sizeof(in));
+    const struct cf_profile *p = &r->device.profile;
+    const char *dot = memchr(p->dns_name, '.', p->dns_name_len);
+    size_t label = dot != NULL ? (size_t)(dot - p->dns_name) : 0;
+    tap_ok(p->name_type == CF_NAME_DNS && p->dns_name_len == kWant[i].len &&
+               label == kWant[i].first_label &&
+               p->dns_name_len >= 12 &&
+               memcmp(p->dns_name + p->dns_name_len - 12 -
+                          (kWant[i].k / 6 % 4 == 3),
+                      ".example.com", 12) == 0,
+           "long name %u: %zu bytes, first label %zu (got %zu, %zu)",
+           kWant[i].k, kWant[i].len, kWant[i].first_label, p->dns_name_len,
+           label);
+    free(r);
+  }
+  /* Over 253 bytes the device name reduces to the default (recipe_bytes.c),
+   * like a literal of that length. */
+  const uint8_t over[] = {CF_RB_REC_DEVICE, 4, 3, 1, 0xff, 130 + 3};
+  struct cf_recipe *r = calloc(1, sizeof(*r));
+  if (r != NULL) {
+    cf_recipe_from_bytes(r, over, sizeof(over));
+    tap_ok(r->device.profile.dns_name_len == strlen("device.example.com"),
+           "a 254-byte device name reduces to device.example.com");
+    free(r);
+  }
+}
+
 int main(int argc, char **argv) {
   const char *keys = "certgen/keys", *dir = CF_CATALOGUE_DEFAULT_DIR;
   double bench_secs = 0;
@@ -463,6 +514,7 @@ int main(int argc, char **argv) {
     return tap_done();
   }
   test_catalogue(dir, &cat_rules);
+  test_long_names();
   if (bench_secs > 0) {
     bench(bench_secs);
   } else {

@@ -164,7 +164,7 @@ endif
 # afl_custom_* functions are exported.
 MUTATOR_SO := $(OUT)/lib/chainfuzz_case_mutator.so
 MUTATOR_SRCS := certgen/afl_case_mutator.c certgen/case_mutator.c certgen/build.c certgen/sign.c lib/coverage.c \
-  certgen/keypool.c certgen/recipe_model.c lib/case.c $(OUT)/gen/keypool_embedded.c
+  certgen/keypool.c certgen/recipe_model.c certgen/recipe_bytes.c lib/case.c $(OUT)/gen/keypool_embedded.c
 ifeq ($(ENGINE),afl)
 ifneq ($(HOST_BSSL_LIB),)
 BINS += $(MUTATOR_SO)
