@@ -1135,7 +1135,11 @@ static int check_depth(struct outcome *o, const struct ctx *x,
  * a lenient store loads is an EITHER. */
 static int check_keys(struct outcome *o, const struct ctx *x,
                       const struct path *p) {
-  for (size_t i = 0; i < num_checked(p); i++) {
+  /* Every certificate but the anchor; a pinned leaf's key is the anchor's
+   * (the device trusts that very key, so its encoding is anchor.malformed,
+   * EITHER: OpenSSL accepts explicit parameters in a certificate it trusts
+   * directly, the others cannot parse them). */
+  for (size_t i = 0; i + 1 < p->len; i++) {
     const struct cf_rcert *c = at(x, p, i);
     if (c->spki == CF_SPKI_EXPLICIT_GENERATOR) {
       o->at = i;
@@ -1146,7 +1150,7 @@ static int check_keys(struct outcome *o, const struct ctx *x,
             "cert '%s': explicit parameters of a named curve", c->name);
     }
   }
-  if (has_anchor_pos(p)) {
+  {
     const struct cf_rcert *a = at(x, p, p->len - 1);
     struct outcome enc = {R_NONE, 0, 0, "", ""};
     if (!x->in_chain[p->idx[p->len - 1]]) {
@@ -1941,7 +1945,9 @@ static int check_critical_extensions(struct outcome *o, const struct ctx *x,
                                      const struct path *p) {
   for (size_t i = 0; i < p->len; i++) {
     const struct cf_rcert *c = at(x, p, i);
-    int anchor = has_anchor_pos(p) && i == p->len - 1;
+    /* A pinned leaf is the anchor too: its critical extensions are the
+     * anchor's, not processed (BoringSSL accepts, OpenSSL refuses). */
+    int anchor = i == p->len - 1;
     if (!has_exts(c)) {
       continue;
     }
@@ -1985,7 +1991,10 @@ static int check_eku(struct outcome *o, const struct ctx *x,
     return o->rule;
   }
   const struct cf_rcert *leaf = at(x, p, 0);
-  if (eku_present(leaf) && !eku_has(leaf, want)) {
+  /* A pinned leaf's EKU is the anchor's, which RFC 5937 3 leaves to the
+   * implementation (BoringSSL checks no purpose on a certificate it trusts
+   * directly; OpenSSL, Mbed TLS and wolfSSL do): anchor.pinned-leaf. */
+  if (p->len > 1 && eku_present(leaf) && !eku_has(leaf, want)) {
     o->at = 0;
     found(o, eku_has(leaf, kOidAnyEku) ? R_EKU_LEAF_ANY : R_EKU_LEAF,
           "leaf '%s': EKU without %s", leaf->name, want);

@@ -576,6 +576,15 @@ static void test_paths(void) {
   anchors(1, LEAF);
   EITHER(UNTRUSTED, "anchor.pinned-leaf",
          "self-signed leaf that is an anchor (pinned)");
+  /* Its EKU and critical extensions are the anchor's (issue 13: BoringSSL
+   * accepts both, the others refuse); its validity still counts. */
+  set_eku(LEAF, 1, "1.3.6.1.5.5.7.3.2");
+  EITHER(UNTRUSTED, "anchor.pinned-leaf", "pinned leaf, EKU clientAuth only");
+  raw_ext(LEAF, "1.3.6.1.4.1.55555.1", 1);
+  EITHER(UNTRUSTED, "anchor.pinned-leaf",
+         "pinned leaf, unknown critical extension");
+  C(LEAF)->not_after.t = 1633046400; /* 2021-10-01 */
+  REJECT(EXPIRED, "validity.expired", "pinned leaf, expired");
 
   /* B15: a self-signed attacker CA sent as an intermediate. */
   std3();

@@ -28,12 +28,22 @@
 # (CHAINFUZZ_CANARY_TIMEOUT, default 900 s each) is only a hang backstop.
 # Builds the canaries alone in the libfuzzer flavor (build.sh --targets; the
 # libraries are the replay flavor's, from the shared cache). Output: TAP.
+#
+# Fuzzing power without the catalogue (issue 13, BENCHMARKS.md):
+# CHAINFUZZ_CANARY_SEEDS=none starts every canary from an empty corpus
+# instead of its seeds; arguments name the canary targets to run (default:
+# all). Not part of make test: some canaries need minutes from nothing.
 set -u
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${CHAINFUZZ_BUILD_DIR:-$ROOT/build}
 RUNS=${CHAINFUZZ_CANARY_RUNS:-20000}
 BACKSTOP=${CHAINFUZZ_CANARY_TIMEOUT:-900}
+SEEDS=${CHAINFUZZ_CANARY_SEEDS:-corpus}
+case $SEEDS in
+  corpus|none) ;;
+  *) echo "canaries_test.sh: CHAINFUZZ_CANARY_SEEDS must be 'corpus' or 'none', not '$SEEDS'" >&2; exit 2 ;;
+esac
 . "$ROOT/tests/tap.sh"
 
 tmp=$(mktemp -d)
@@ -41,6 +51,12 @@ trap 'rm -rf "$tmp"' EXIT
 
 cd "$ROOT" || exit 2
 info=$(./build.sh --canary-info) || { ok 1 "build.sh --canary-info"; finish; }
+if [[ $# -gt 0 ]]; then
+  for want in "$@"; do
+    grep -q "^$want " <<<"$info" || { echo "canaries_test.sh: no canary target '$want' (./build.sh --canary-info lists them)" >&2; exit 2; }
+  done
+  info=$(grep -E "^($(IFS='|'; echo "$*")) " <<<"$info")
+fi
 [[ -n $info ]] || { ok 1 "there are canaries to run"; finish; }
 if ! CHAINFUZZ_BUILD_DIR=$BUILD ./build.sh --flavor libfuzzer --targets "$(cut -d' ' -f1 <<<"$info" | tr '\n' ' ')" \
      >"$tmp/build.log" 2>&1; then
@@ -83,7 +99,7 @@ while read -r t tpl seeds; do
   start=$(date +%s)
   timeout -k 10 "$BACKSTOP" "$BIN/$t" -runs="$RUNS" \
     -seed=1 -timeout=25 -rss_limit_mb=2560 -artifact_prefix="$tmp/$t/art/" \
-    "$tmp/$t/corpus" "corpus/$seeds" >"$tmp/$t/log" 2>&1
+    "$tmp/$t/corpus" $([[ $SEEDS == corpus ]] && echo "corpus/$seeds") >"$tmp/$t/log" 2>&1
   rc=$?
   took=$(( $(date +%s) - start ))
   line=$(grep -m1 '^==chainfuzz== FINDING' "$tmp/$t/log")

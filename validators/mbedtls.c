@@ -263,8 +263,10 @@ static uint32_t lax_flags(uint32_t lax) {
 
 /* make_lax: for the CA-flag and path-length canaries, which have no flag
  * (x509_crt_find_parent_in skips a parent without cA or past its pathLen,
- * and the chain ends NOT_TRUSTED), every certificate but the leaf reads
- * as a parser that skips the field would make it: cA true, no pathLen. */
+ * and the chain ends NOT_TRUSTED), every certificate the server sent but
+ * the leaf reads as a parser that skips the field would make it: cA true,
+ * no pathLen. The anchors stay as they are (a pinned leaf made a CA would
+ * then need keyCertSign). */
 static void make_lax(mbedtls_x509_crt *list, int skip_first, uint32_t lax) {
   for (mbedtls_x509_crt *x = list; x != NULL && x->raw.p != NULL; x = x->next) {
     if (skip_first) {
@@ -380,7 +382,6 @@ void cf_mbedtls_verify_lax(struct cf_verdict *out, const struct cf_case *c,
   }
 
   make_lax(&chain, 1, lax);
-  make_lax(&anchors, 0, lax);
   g_case_time = (mbedtls_time_t)cf_profile_effective_time(p);
   if (mbedtls_platform_set_time(case_clock) != 0) {
     goto done;
