@@ -137,7 +137,9 @@ static const struct cf_oracle_rule kRules[R_COUNT] = {
     [R_PARSE_STRING] = {"parse.string-type", EIT, CF_REASON_PARSE,
                         "RFC 5280 4.1.2.4, 4.1.2.6; X.680 41 (PrintableString, "
                         "IA5String); RFC 3629 (UTF-8)",
-                        "a DN attribute's value is not valid for its string "
+                        "a DN attribute's value (subject, issuer, or a "
+                        "directoryName in the SAN or name constraints) is "
+                        "not valid for its string "
                         "type (a UTF8String that is not UTF-8, a "
                         "PrintableString outside its alphabet, an IA5String "
                         "above 0x7F): strict parsers refuse the certificate, "
@@ -382,10 +384,12 @@ static const struct cf_oracle_rule kRules[R_COUNT] = {
     [R_NAME_REF_NOT_DNS] = {"name.reference-not-dns", EIT,
                              CF_REASON_NAME_MISMATCH,
                              "RFC 6125 6.4.2; RFC 5890 2.3.2.1",
-                             "the device's name has bytes no DNS name has "
-                             "(non-ASCII, control or space): it matches a SAN "
-                             "byte for byte, but matching is defined on "
-                             "A-labels and libraries refuse such names"},
+                             "the device's name is no DNS host name: bytes "
+                             "no DNS name has (non-ASCII, control or space) "
+                             "that match a SAN byte for byte, or a leading "
+                             "dot that a SAN's name is under (OpenSSL reads "
+                             "it as 'any subdomain'); matching is defined on "
+                             "host names and libraries differ"},
     [R_NAME_CN_FALLBACK] = {"name.cn-fallback", EIT, CF_REASON_NAME_MISMATCH,
                             "RFC 6125 6.4.4; CA/B BR 7.1.4.3",
                             "the name matches only the subject CN of a leaf "
@@ -940,19 +944,60 @@ static const char *string_defect(const struct cf_rattr *a) {
   }
 }
 
-/* check_strings: the subject and issuer DNs of |c| as encoded in it. */
+/* dn_string_defect: the first attribute of |dn| whose string is not what
+ * its type says, and why; NULL if none. */
+static const char *dn_string_defect(const struct cf_rattr **out_attr,
+                                    const struct cf_rname *dn) {
+  for (size_t i = 0; i < dn->num_attrs; i++) {
+    const char *why = string_defect(&dn->attrs[i]);
+    if (why != NULL) {
+      *out_attr = &dn->attrs[i];
+      return why;
+    }
+  }
+  return NULL;
+}
+
+/* gn_list_string_defect: the same for the directoryNames of |l|. */
+static const char *gn_list_string_defect(const struct cf_rattr **out_attr,
+                                         const struct cf_gn_list *l) {
+  for (size_t i = 0; i < l->num; i++) {
+    const char *why = l->names[i].type == CF_GN_DN
+                          ? dn_string_defect(out_attr, &l->names[i].dn)
+                          : NULL;
+    if (why != NULL) {
+      return why;
+    }
+  }
+  return NULL;
+}
+
+/* check_strings: the DNs of |c| as encoded in it: subject, issuer, and
+ * the directoryNames of its SAN and name constraints (a library that
+ * decodes the extension to match names refuses it: BoringSSL says
+ * X509_V_ERR_INVALID_EXTENSION, issue 13). */
 static void check_strings(struct outcome *o, const struct cf_recipe *r,
                           const struct cf_rcert *c) {
-  const struct cf_rname *names[2] = {&c->subject, issuer_dn(r, c)};
-  for (int n = 0; n < 2; n++) {
-    for (size_t i = 0; i < names[n]->num_attrs; i++) {
-      const char *why = string_defect(&names[n]->attrs[i]);
-      if (why != NULL) {
-        found(o, R_PARSE_STRING, "cert '%s': %s %s is %s", c->name,
-              n == 0 ? "subject" : "issuer", names[n]->attrs[i].oid, why);
-        return;
-      }
+  const struct cf_rattr *a = NULL;
+  const char *where = "subject", *why = dn_string_defect(&a, &c->subject);
+  if (why == NULL) {
+    where = "issuer";
+    why = dn_string_defect(&a, issuer_dn(r, c));
+  }
+  if (why == NULL && san_present(c)) {
+    where = "SAN directoryName";
+    why = gn_list_string_defect(&a, &c->san);
+  }
+  if (why == NULL && nc_present(c)) {
+    where = "name-constraint directoryName";
+    why = gn_list_string_defect(&a, &c->permitted);
+    if (why == NULL) {
+      why = gn_list_string_defect(&a, &c->excluded);
     }
+  }
+  if (why != NULL) {
+    found(o, R_PARSE_STRING, "cert '%s': %s %s is %s", c->name, where, a->oid,
+          why);
   }
 }
 
@@ -2184,6 +2229,21 @@ static int check_name(struct outcome *o, const struct ctx *x,
               leaf->name, prof->dns_name);
       }
       return o->rule;
+    }
+    if (prof->dns_name_len > 1 && ref[0] == '.') {
+      /* A reference that starts with a dot is no host name (RFC 1034
+       * 3.5); X509_check_host(3) documents it as "any subdomain". */
+      for (size_t i = 0; i < leaf->san.num; i++) {
+        const struct cf_gn *g = &leaf->san.names[i];
+        if (g->type == CF_GN_DNS && g->value_len > prof->dns_name_len &&
+            ends_with_i(g->value, g->value_len, ref, prof->dns_name_len)) {
+          found(o, R_NAME_REF_NOT_DNS,
+                "leaf '%s': %s is no host name; SAN %.*s is under it",
+                leaf->name, prof->dns_name, (int)g->value_len,
+                (const char *)g->value);
+          return o->rule;
+        }
+      }
     }
     if (psl || part || dot) {
       found(o,

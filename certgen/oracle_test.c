@@ -560,6 +560,19 @@ static void test_parse(void) {
   chain(2, LEAF, ICA);
   EITHER(PARSE, "parse.string-type",
          "an invalid string in an unused certificate that is sent");
+  /* In a directoryName of a SAN or of a name constraint (found from an
+   * empty corpus: BoringSSL refuses the extension). */
+  std3();
+  C(LEAF)->san.names[1].type = CF_GN_DN;
+  set_dn_cn(&C(LEAF)->san.names[1].dn, "dn \xfd\x45");
+  C(LEAF)->san.num = 2;
+  EITHER(PARSE, "parse.string-type", "SAN directoryName not UTF-8");
+  std3();
+  C(ICA)->excluded.names[0].type = CF_GN_DN;
+  set_dn_cn(&C(ICA)->excluded.names[0].dn, "nc \xff");
+  C(ICA)->excluded.num = 1;
+  EITHER(PARSE, "parse.string-type",
+         "excluded directoryName constraint not UTF-8");
 }
 
 /* --- paths and signatures ------------------------------------------------ */
@@ -1193,6 +1206,15 @@ static void test_names(void) {
   set_name("a b.example.com");
   EITHER(NAME_MISMATCH, "name.reference-not-dns",
          "a space in the device name, matched by a wildcard");
+  /* A device name with a leading dot (found from an empty corpus: OpenSSL
+   * reads it as "any subdomain"). */
+  std3();
+  set_name(".example.com");
+  EITHER(NAME_MISMATCH, "name.reference-not-dns",
+         "device name .example.com, SAN device.example.com under it");
+  set_name(".example.org");
+  REJECT(NAME_MISMATCH, "name.dns-mismatch",
+         "device name .example.org, no SAN under it");
 
   /* B08: NUL inside the name. */
   std3();
