@@ -23,6 +23,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/bytestring.h>
+
 #include "keypool.h"
 
 /* --- 1. the rule table ---------------------------------------------------- */
@@ -112,7 +114,8 @@ static const struct cf_oracle_rule kRules[R_COUNT] = {
                      "X.690 8.3.2, 10.1, 11.2; RFC 5280 4.1",
                      "a sent certificate is not a DER Certificate (long or "
                      "indefinite length, trailing data, non-minimal INTEGER, "
-                     "wrong tag, unused signature bits, extra TBS field)"},
+                     "wrong tag, unused signature bits, extra TBS field, a "
+                     "GeneralName that is not one DER element)"},
     [R_PARSE_DUP_EXT] = {"parse.duplicate-extension", REJ, CF_REASON_PARSE,
                          "RFC 5280 4.2",
                          "a certificate MUST NOT include more than one "
@@ -1001,6 +1004,24 @@ static void check_strings(struct outcome *o, const struct cf_recipe *r,
   }
 }
 
+/* raw_gn_malformed says whether the raw GeneralName |g| (written as its
+ * bytes) is not exactly one DER element with a GeneralName tag ([0] to
+ * [8]): the extension holding it is then not DER, which every library
+ * refuses (found from an empty corpus, issue 13). */
+static int raw_gn_malformed(const struct cf_gn *g) {
+  CBS cbs, elem;
+  unsigned tag;
+  size_t header;
+  if (g->type != CF_GN_RAW || g->value_len == 0) {
+    return 0;
+  }
+  CBS_init(&cbs, g->value, g->value_len);
+  return !CBS_get_any_asn1_element(&cbs, &elem, &tag, &header) ||
+         CBS_len(&cbs) != 0 ||
+         (tag & CBS_ASN1_CLASS_MASK) != CBS_ASN1_CONTEXT_SPECIFIC ||
+         (tag & CBS_ASN1_TAG_NUMBER_MASK) > 8;
+}
+
 /* check_encoding applies the parse rules to one certificate: REJECT rules
  * for what a DER parser must refuse, EITHER for what most parsers take. */
 static void check_encoding(struct outcome *o, const struct cf_recipe *r,
@@ -1049,6 +1070,20 @@ static void check_encoding(struct outcome *o, const struct cf_recipe *r,
   if (c->version == 2) {
     found(o, R_PARSE_V2, "cert '%s': version 2 without unique identifiers",
           c->name);
+  }
+  const struct cf_gn_list *lists[3] = {san_present(c) ? &c->san : NULL,
+                                       nc_present(c) ? &c->permitted : NULL,
+                                       nc_present(c) ? &c->excluded : NULL};
+  for (int l = 0; l < 3; l++) {
+    for (size_t i = 0; lists[l] != NULL && i < lists[l]->num; i++) {
+      if (raw_gn_malformed(&lists[l]->names[i])) {
+        found(o, R_PARSE_DER,
+              "cert '%s': a raw GeneralName of its %s is not one DER "
+              "GeneralName element", c->name,
+              l == 0 ? "SAN" : "name constraints");
+        break;
+      }
+    }
   }
   check_strings(o, r, c);
 }

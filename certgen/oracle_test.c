@@ -560,6 +560,16 @@ static void test_parse(void) {
   chain(2, LEAF, ICA);
   EITHER(PARSE, "parse.string-type",
          "an invalid string in an unused certificate that is sent");
+  /* A raw GeneralName that is not one DER element (found from an empty
+   * corpus: all four libraries refuse the SAN). */
+  std3();
+  C(LEAF)->san.num = 2;
+  gn_text(&C(LEAF)->san.names[1], CF_GN_RAW, "\x87\x10\x01\x02", 4);
+  REJECT(PARSE, "parse.der", "raw SAN GeneralName with a length past its end");
+  gn_text(&C(LEAF)->san.names[1], CF_GN_RAW, "\x87\x04\x0a\x00\x00\x01",
+          6);
+  ACCEPT("raw SAN GeneralName [7] of 4 bytes (an iPAddress)");
+
   /* In a directoryName of a SAN or of a name constraint (found from an
    * empty corpus: BoringSSL refuses the extension). */
   std3();
