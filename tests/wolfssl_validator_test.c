@@ -363,6 +363,32 @@ static void test_bad_certificates(void) {
            built ? cf_reason_name(v.reason) : "", built ? v.native_code : 0,
            built ? v.native_text : "", built ? v.path_len : 0);
   }
+  /* An anchor whose bytes go on after its certificate (a trust store
+   * file with two zero bytes after the DER): wolfSSL loads the first DER
+   * element, so the signer it finds for the intermediate is a prefix of
+   * the anchor's bytes. The adapter must end the path there (it took the
+   * anchor for a sent certificate and walked past it, an ERROR verdict
+   * and a consistency finding before: bucket chain_verify_wolfssl
+   * db3aafb2061c). */
+  {
+    struct cf_verdict v;
+    snprintf(text, sizeof(text),
+             "recipe 1\nid test::x\nexpect either\n"
+             "cert root root\n  key root-p256\n  defect trailing-data\n"
+             "cert ica ica\n  key intermediate-p256\n  issuer root\n"
+             "cert leaf leaf\n  key leaf-p256\n  issuer ica\n"
+             "  san dns:device.example.com\n"
+             "device\n  anchors root\n  chain leaf ica\n"
+             "  dns device.example.com\n");
+    int built = recipe_verdict(&v, &pool, text);
+    tap_ok(built && v.decision == CF_ACCEPT && v.path_len == 3 &&
+               v.path[2].role == CF_ROLE_ANCHOR,
+           "an anchor with bytes after its certificate: ACCEPT with the path "
+           "leaf, ica, anchor (got %s %s, %ld %s, path of %zu)",
+           built ? cf_decision_name(v.decision) : "no case",
+           built ? cf_reason_name(v.reason) : "", built ? v.native_code : 0,
+           built ? v.native_text : "", built ? v.path_len : 0);
+  }
   cf_pool_free(&pool);
 }
 

@@ -235,10 +235,14 @@ static int no_recv(WOLFSSL *ssl, char *buf, int len, void *ctx) {
   return WOLFSSL_CBIO_ERR_CONN_CLOSE;
 }
 
-/* is_anchor returns 1 if |der| is byte-identical to a trust anchor of |c|. */
+/* is_anchor returns 1 if |der| is a trust anchor of |c|: its bytes, or
+ * their start when the anchor's blob has bytes after the certificate
+ * (wolfSSL_CertManagerLoadCABuffer parses the first DER element and keeps
+ * only it, as cf_verdict_add_path's prefix match assumes). */
 static int is_anchor(const struct cf_case *c, const uint8_t *der, size_t der_len) {
   for (size_t i = 0; i < c->num_anchors; i++) {
-    if (c->anchors[i].len == der_len && memcmp(c->anchors[i].data, der, der_len) == 0) {
+    if (der_len > 0 && c->anchors[i].len >= der_len &&
+        memcmp(c->anchors[i].data, der, der_len) == 0) {
       return 1;
     }
   }
