@@ -70,12 +70,14 @@ enum {
   R_KU_LEAF,
   R_KU_LEAF_TLS12,
   R_KU_CERT_SIGN_NOT_CA,
+  R_KU_CA_ABSENT_STRICT,
   R_NC_PERMITTED,
   R_NC_EXCLUDED,
   R_NC_CN,
   R_NC_WILDCARD_EXCLUDED,
   R_NC_DNS_LEADING_DOT,
   R_NC_NONCRITICAL,
+  R_NC_EMAIL_DN_SAN,
   R_ANCHOR_NC,
   R_POLICY_MALFORMED,
   R_POLICY_MALFORMED_UNUSED,
@@ -268,6 +270,11 @@ static const struct cf_oracle_rule kRules[R_COUNT] = {
                                CF_REASON_KEY_USAGE, "RFC 5280 4.2.1.3",
                                "keyCertSign without cA TRUE (a CA MUST NOT; "
                                "not a path validation step)"},
+    [R_KU_CA_ABSENT_STRICT] = {"ku.ca-absent-strict", EIT,
+                               CF_REASON_KEY_USAGE, "RFC 5280 4.2.1.3",
+                               "a device in strict mode, a CA certificate on "
+                               "the path without keyUsage (a CA MUST that "
+                               "path validation does not check)"},
     [R_NC_PERMITTED] = {"nc.permitted", REJ, CF_REASON_NAME_CONSTRAINTS,
                         "RFC 5280 6.1.3 (b), 6.1.4 (g), 4.2.1.10",
                         "a name outside the permitted subtrees of a CA on "
@@ -293,6 +300,12 @@ static const struct cf_oracle_rule kRules[R_COUNT] = {
                           "RFC 5280 4.2.1.10",
                           "nameConstraints not critical (a CA MUST; strict "
                           "libraries refuse)"},
+    [R_NC_EMAIL_DN_SAN] = {"nc.email-in-dn-with-san", EIT,
+                           CF_REASON_NAME_CONSTRAINTS, "RFC 5280 4.2.1.10",
+                           "an emailAddress in the subject of a certificate "
+                           "with a SAN breaks an rfc822Name constraint: it "
+                           "MUST apply without a SAN; libraries apply it "
+                           "anyway"},
     [R_ANCHOR_NC] = {"anchor.name-constraints", EIT,
                      CF_REASON_NAME_CONSTRAINTS,
                      "RFC 5280 6.1.1 (d); RFC 5937 3",
@@ -831,6 +844,7 @@ struct outcome {
   size_t pos, at;
   char detail[256];
   char feature[CF_ORACLE_FEATURE_LEN]; /* set_feature(); "" for none */
+  unsigned recorded; /* how many times found() recorded a rule */
 };
 
 /* found records |rule| in |o| unless |o| already holds a rule that wins:
@@ -852,6 +866,7 @@ static int found(struct outcome *o, int rule, const char *fmt, ...) {
   o->rule = rule;
   o->pos = o->at;
   o->feature[0] = '\0';
+  o->recorded++;
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(o->detail, sizeof(o->detail), fmt, ap);
@@ -1102,9 +1117,37 @@ static void check_opaque(struct outcome *o, const struct cf_rcert *c) {
   }
 }
 
+/* signs_for_leaf says whether cert |idx| is the leaf |leaf| or one of the
+ * certificates that signed it, up to a trust anchor: the recipe's issuer
+ * links, the only path whose signatures verify (a copy with the same
+ * name and key aside). */
+static int signs_for_leaf(const struct cf_recipe *r, int leaf, int idx) {
+  const struct cf_rdevice *dev = &r->device;
+  int at = leaf;
+  for (size_t step = 0; step <= r->num_certs; step++) {
+    if (at == idx) {
+      return 1;
+    }
+    for (size_t a = 0; a < dev->num_anchors; a++) {
+      if (dev->anchors[a] == at) {
+        return 0;
+      }
+    }
+    if (r->certs[at].issuer == at) {
+      return 0;
+    }
+    at = r->certs[at].issuer;
+  }
+  return 0;
+}
+
 /* check_sent runs the chain-wide checks: the size of the chain as sent,
  * then the encoding of every sent certificate (a TLS stack decodes the
- * whole Certificate message before building a path). */
+ * whole Certificate message before building a path). A certificate that
+ * no path from the leaf can use gets the feature "unused": a library whose
+ * decoder leaves a defect to the checks of the path (OpenSSL and a time
+ * string) accepts it, which is a different difference from accepting the
+ * defect on the path. */
 static int check_sent(struct outcome *o, const struct ctx *x) {
   const struct cf_rdevice *dev = &x->r->device;
   if (x->b != NULL && dev->max_chain_bytes > 0) {
@@ -1119,7 +1162,15 @@ static int check_sent(struct outcome *o, const struct ctx *x) {
     }
   }
   for (size_t i = 0; i < dev->num_chain; i++) {
+    unsigned before = o->recorded;
     check_encoding(o, x->r, &x->r->certs[dev->chain[i]]);
+    if (o->recorded != before &&
+        !signs_for_leaf(x->r, dev->chain[0], dev->chain[i])) {
+      char f[CF_ORACLE_FEATURE_LEN];
+      snprintf(f, sizeof(f), "%s%sunused", o->feature,
+               o->feature[0] != '\0' ? "+" : "");
+      set_feature(o, f);
+    }
   }
   return o->rule;
 }
@@ -1232,7 +1283,7 @@ static int check_keys(struct outcome *o, const struct ctx *x,
   }
   {
     const struct cf_rcert *a = at(x, p, p->len - 1);
-    struct outcome enc = {R_NONE, 0, 0, "", ""};
+    struct outcome enc = {R_NONE, 0, 0, "", "", 0};
     if (!x->in_chain[p->idx[p->len - 1]]) {
       check_encoding(&enc, x->r, a);
     }
@@ -1394,6 +1445,18 @@ static int check_key_usage(struct outcome *o, const struct ctx *x,
         bc_of(c) != CF_RBC_CA) {
       found(o, R_KU_CERT_SIGN_NOT_CA, "cert '%s': keyCertSign without cA",
             c->name);
+    }
+  }
+  /* Strict mode (OpenSSL's X509_V_FLAG_X509_STRICT) enforces the CA MUST
+   * of 4.2.1.3 on every certificate of a path of two or more, the anchor
+   * included (found by the hour runs: chain_diff). */
+  for (size_t i = 0; p->len > 1 && i < p->len; i++) {
+    const struct cf_rcert *c = at(x, p, i);
+    if ((x->prof->flags & CF_PROFILE_FLAG_X509_STRICT) &&
+        bc_of(c) == CF_RBC_CA && !ku_present(c)) {
+      o->at = i;
+      found(o, R_KU_CA_ABSENT_STRICT, "cert '%s': a CA without keyUsage, "
+            "strict mode", c->name);
     }
   }
   const struct cf_rcert *leaf = at(x, p, 0);
@@ -1672,6 +1735,7 @@ struct cname {
   size_t len;
   const struct cf_rname *dn;
   int from_cn; /* a CN used as the DNS name (B22) */
+  int dn_email_with_san; /* a subject emailAddress beside a SAN */
 };
 
 /* within levels: W_IN inside the subtree; W_COVER a wildcard that could
@@ -1742,29 +1806,31 @@ static const char *nc_form(const struct cname *n) {
 
 /* collect_names lists the names of |c| that constraints apply to: subject
  * DN, SAN entries (raw GeneralNames are not interpreted), emailAddress
- * attributes when there is no SAN, and for the leaf the CN the device uses
- * as its DNS name. */
+ * attributes (RFC 5280 asks for them when there is no SAN; beside a SAN
+ * they are marked, as libraries check them too), and for the leaf the CN
+ * the device uses as its DNS name. */
 static size_t collect_names(struct cname *out, size_t max, const struct ctx *x,
                             const struct cf_rcert *c, int is_leaf) {
   size_t n = 0;
   if (c->subject.num_attrs > 0 && n < max) {
-    out[n++] = (struct cname){CF_GN_DN, NULL, 0, &c->subject, 0};
+    out[n++] = (struct cname){CF_GN_DN, NULL, 0, &c->subject, 0, 0};
   }
   if (san_present(c)) {
     for (size_t i = 0; i < c->san.num && n < max; i++) {
       const struct cf_gn *g = &c->san.names[i];
       if (g->type != CF_GN_RAW) {
         out[n++] =
-            (struct cname){g->type, g->value, g->value_len, &g->dn, 0};
+            (struct cname){g->type, g->value, g->value_len, &g->dn, 0, 0};
       }
     }
   }
   for (size_t i = 0; i < c->subject.num_attrs && n < max; i++) {
     const struct cf_rattr *a = &c->subject.attrs[i];
-    if (!san_present(c) && strcmp(a->oid, kOidEmail) == 0) {
-      out[n++] = (struct cname){CF_GN_EMAIL, a->value, a->value_len, NULL, 0};
+    if (strcmp(a->oid, kOidEmail) == 0) {
+      out[n++] = (struct cname){CF_GN_EMAIL, a->value, a->value_len, NULL,
+                                0, san_present(c)};
     } else if (is_leaf && cn_is_name(x, c, a)) {
-      out[n++] = (struct cname){CF_GN_DNS, a->value, a->value_len, NULL, 1};
+      out[n++] = (struct cname){CF_GN_DNS, a->value, a->value_len, NULL, 1, 0};
     }
   }
   return n;
@@ -1856,12 +1922,18 @@ static int check_name_constraints(struct outcome *o, const struct ctx *x,
         if (is_reject_rule(rule) && n->from_cn) {
           rule = R_NC_CN;
         }
+        if (n->dn_email_with_san) {
+          rule = R_NC_EMAIL_DN_SAN;
+        }
         if (is_reject_rule(rule) && anchor) {
           rule = R_ANCHOR_NC;
         }
         o->at = q;
         if (found(o, rule, "cert '%s': %s name %.*s %s by '%s'", c->name,
-                  n->type == CF_GN_DN ? "subject" : n->from_cn ? "CN" : "SAN",
+                  n->type == CF_GN_DN                          ? "subject"
+                  : n->from_cn                                 ? "CN"
+                  : n->type == CF_GN_EMAIL && n->dn == NULL    ? "emailAddress"
+                                                               : "SAN",
                   n->type == CF_GN_DN || n->type == CF_GN_IP ? 0 : (int)n->len,
                   n->type == CF_GN_DN || n->type == CF_GN_IP
                       ? ""
@@ -2303,6 +2375,23 @@ static int check_name(struct outcome *o, const struct ctx *x,
       return o->rule;
     }
   }
+  /* The same "any subdomain" reading of a leading-dot reference, on the
+   * CN a library falls back to (OpenSSL, found by the hour runs). */
+  if (prof->dns_name_len > 1 && ref[0] == '.' &&
+      !(prof->flags & CF_PROFILE_FLAG_NO_CN_FALLBACK) &&
+      !leaf_has_san(leaf, CF_GN_URI)) {
+    for (size_t i = 0; i < leaf->subject.num_attrs; i++) {
+      const struct cf_rattr *a = &leaf->subject.attrs[i];
+      if (strcmp(a->oid, kOidCN) == 0 && a->value_len > prof->dns_name_len &&
+          ends_with_i(a->value, a->value_len, ref, prof->dns_name_len)) {
+        found(o, R_NAME_REF_NOT_DNS,
+              "leaf '%s': %s is no host name; CN %.*s is under it",
+              leaf->name, prof->dns_name, (int)a->value_len,
+              (const char *)a->value);
+        return o->rule;
+      }
+    }
+  }
   if (found(o, R_NAME_DNS, "leaf '%s': no dNSName SAN%s", leaf->name,
             prof->flags & CF_PROFILE_FLAG_NO_CN_FALLBACK
                 ? " (CN fallback disabled)"
@@ -2337,12 +2426,12 @@ static const path_check_fn kPathChecks[] = {
  * none does): how far the path got, to rank failing paths. */
 static void judge_path(struct outcome *out, size_t *out_passed,
                        const struct ctx *x, const struct path *p) {
-  struct outcome either = {R_NONE, 0, 0, "", ""};
+  struct outcome either = {R_NONE, 0, 0, "", "", 0};
   out->rule = R_NONE;
   out->detail[0] = '\0';
   *out_passed = ARRAY_LEN(kPathChecks);
   for (size_t i = 0; i < ARRAY_LEN(kPathChecks); i++) {
-    struct outcome o = {R_NONE, 0, 0, "", ""};
+    struct outcome o = {R_NONE, 0, 0, "", "", 0};
     if (kPathChecks[i](&o, x, p) == R_NONE) {
       continue;
     }
@@ -2488,7 +2577,7 @@ int cf_oracle_judge(struct cf_oracle_result *out, const struct cf_recipe *r,
                     const struct cf_built *b) {
   struct search s;
   struct ctx x;
-  struct outcome sent = {R_NONE, 0, 0, "", ""}, opaque = {R_NONE, 0, 0, "", ""};
+  struct outcome sent = {R_NONE, 0, 0, "", "", 0}, opaque = {R_NONE, 0, 0, "", "", 0};
 
   memset(out, 0, sizeof(*out));
   if (!consistent(r)) {
@@ -2532,7 +2621,7 @@ int cf_oracle_judge(struct cf_oracle_result *out, const struct cf_recipe *r,
 
   /* 4. The verdict. */
   if (!s.have) {
-    struct outcome o = {R_NONE, 0, 0, "", ""};
+    struct outcome o = {R_NONE, 0, 0, "", "", 0};
     found(&o, R_PATH_UNTRUSTED, "no path from '%s' to a trust anchor",
           r->certs[r->device.chain[0]].name);
     set_result(out, &o);

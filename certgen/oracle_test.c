@@ -835,6 +835,21 @@ static void test_validity_and_ca(void) {
   std3();
   C(LEAF)->ku |= CF_RKU_KEY_CERT_SIGN;
   EITHER(KEY_USAGE, "ku.cert-sign-not-ca", "leaf keyCertSign without cA");
+  /* Strict mode: a CA without keyUsage (hour runs, chain_diff). */
+  std3();
+  C(ICA)->ku_present = 0;
+  C(ICA)->ku = 0;
+  ACCEPT("ICA without keyUsage");
+  g_r.device.profile.flags |= CF_PROFILE_FLAG_X509_STRICT;
+  EITHER(KEY_USAGE, "ku.ca-absent-strict", "ICA without keyUsage, strict");
+  std3();
+  g_r.device.profile.flags |= CF_PROFILE_FLAG_X509_STRICT;
+  C(ROOT)->ku_present = 0;
+  C(ROOT)->ku = 0;
+  EITHER(KEY_USAGE, "ku.ca-absent-strict", "anchor without keyUsage, strict");
+  std3();
+  g_r.device.profile.flags |= CF_PROFILE_FLAG_X509_STRICT;
+  ACCEPT("every CA with keyUsage, strict");
   std3();
   C(LEAF)->aki_mode = 2;
   memset(C(LEAF)->aki, 0x11, 20);
@@ -901,6 +916,7 @@ static void test_validity_and_ca(void) {
 static void test_name_constraints(void) {
   static const uint8_t kTen[8] = {10, 0, 0, 0, 255, 0, 0, 0};
   static const uint8_t kIp[4] = {192, 0, 2, 1};
+  char what[96];
 
   /* B16: iPAddress constraints. */
   std3();
@@ -937,6 +953,36 @@ static void test_name_constraints(void) {
   add_gn(&C(ICA)->permitted, CF_GN_DNS, "example.com");
   C(ICA)->nc_critical = 0;
   EITHER(NAME_CONSTRAINTS, "nc.noncritical", "non-critical nameConstraints");
+  /* An emailAddress in the subject beside a SAN (hour runs: every library
+   * checks it against rfc822Name constraints; RFC 5280 asks for it only
+   * without a SAN). */
+  {
+    static const char *const kValues[] = {"ops@evil.example", "US",
+                                          "ops@example.com"};
+    for (size_t i = 0; i < 3; i++) {
+      std3();
+      add_gn(&C(ICA)->permitted, CF_GN_EMAIL, "example.com");
+      struct cf_rattr *a = &C(LEAF)->subject.attrs[C(LEAF)->subject.num_attrs++];
+      memset(a, 0, sizeof(*a));
+      snprintf(a->oid, sizeof(a->oid), "1.2.840.113549.1.9.1");
+      a->type = CF_STR_IA5;
+      a->value_len = strlen(kValues[i]);
+      memcpy(a->value, kValues[i], a->value_len);
+      snprintf(what, sizeof(what), "emailAddress %s beside a DNS SAN, "
+               "email example.com permitted", kValues[i]);
+      if (i < 2) {
+        EITHER(NAME_CONSTRAINTS, "nc.email-in-dn-with-san", what);
+      } else {
+        ACCEPT(what);
+      }
+      if (i == 0) {
+        C(LEAF)->san_present = 0;
+        C(LEAF)->san.num = 0;
+        REJECT(NAME_CONSTRAINTS, "nc.permitted",
+               "the same without a SAN (CN fallback)");
+      }
+    }
+  }
   std3();
   add_gn(&C(ICA)->excluded, CF_GN_DNS, "bar.example.com");
   san_dns(LEAF, "*.example.com");
@@ -1225,6 +1271,16 @@ static void test_names(void) {
   set_name(".example.org");
   REJECT(NAME_MISMATCH, "name.dns-mismatch",
          "device name .example.org, no SAN under it");
+  /* The same on the CN a library falls back to (hour runs, OpenSSL). */
+  std3();
+  C(LEAF)->san.num = 0;
+  set_dn_cn(&C(LEAF)->subject, "device.example.com");
+  set_name(".example.com");
+  EITHER(NAME_MISMATCH, "name.reference-not-dns",
+         "device name .example.com, no SAN, CN device.example.com under it");
+  g_r.device.profile.flags |= CF_PROFILE_FLAG_NO_CN_FALLBACK;
+  REJECT(NAME_MISMATCH, "name.dns-mismatch",
+         "the same without CN fallback");
 
   /* B08: NUL inside the name. */
   std3();
@@ -1434,6 +1490,22 @@ static void test_features(void) {
   set_name("bad.example.com");
   expect_feature("nc.excluded", "dns+wildcard",
                  "*.example.com covering the excluded name asked for");
+
+  /* A malformed certificate sent beside the path, on it, or as the leaf. */
+  std3();
+  {
+    int extra = add(CF_TPL_ICA, "extra", "intermediate2-p256", ROOT);
+    set_dn_cn(&C(extra)->subject, "chainfuzz extra");
+    raw_time(&C(extra)->not_after, CF_TIME_RAW_UTC, "200101000000.5Z");
+    chain(3, LEAF, ICA, extra);
+    expect_feature("parse.time", "unused", "bad time on an unused sent CA");
+    raw_time(&C(ICA)->not_after, CF_TIME_RAW_UTC, "200101000000.5Z");
+    C(extra)->not_after.enc = CF_TIME_AUTO;
+    expect_feature("parse.time", "", "bad time on the intermediate");
+    C(ICA)->not_after.enc = CF_TIME_AUTO;
+    raw_time(&C(LEAF)->not_before, CF_TIME_RAW_UTC, "C00");
+    expect_feature("parse.time", "", "bad time on the leaf");
+  }
 
   /* The generated table keys by feature: Mbed TLS's reviewed wildcard
    * difference is known, a plain mismatch is not (a name canary of that
