@@ -78,6 +78,7 @@ enum {
   R_NC_DNS_LEADING_DOT,
   R_NC_NONCRITICAL,
   R_NC_EMAIL_DN_SAN,
+  R_NC_CN_NOT_USED,
   R_ANCHOR_NC,
   R_POLICY_MALFORMED,
   R_POLICY_MALFORMED_UNUSED,
@@ -306,6 +307,13 @@ static const struct cf_oracle_rule kRules[R_COUNT] = {
                            "with a SAN breaks an rfc822Name constraint: it "
                            "MUST apply without a SAN; libraries apply it "
                            "anyway"},
+    [R_NC_CN_NOT_USED] = {"nc.cn-not-used", EIT,
+                          CF_REASON_NAME_CONSTRAINTS,
+                          "RFC 5280 4.2.1.10; RFC 6125 6.4.4",
+                          "the CN of a leaf without dNSName SAN looks like "
+                          "a host name and breaks a dNSName constraint, "
+                          "but the device does not match it (by IP, say): "
+                          "OpenSSL checks every such CN"},
     [R_ANCHOR_NC] = {"anchor.name-constraints", EIT,
                      CF_REASON_NAME_CONSTRAINTS,
                      "RFC 5280 6.1.1 (d); RFC 5937 3",
@@ -1736,6 +1744,7 @@ struct cname {
   const struct cf_rname *dn;
   int from_cn; /* a CN used as the DNS name (B22) */
   int dn_email_with_san; /* a subject emailAddress beside a SAN */
+  int cn_not_used; /* a host-name-like CN the device does not match */
 };
 
 /* within levels: W_IN inside the subtree; W_COVER a wildcard that could
@@ -1804,23 +1813,50 @@ static const char *nc_form(const struct cname *n) {
   }
 }
 
+/* host_like: a CN OpenSSL takes for a host name (cn2dnsid,
+ * crypto/x509/v3_ncons.c): letters, digits, '_', and '-' or '.' inside,
+ * with at least one '.' between two other characters. */
+static int host_like(const uint8_t *v, size_t len) {
+  int dot = 0;
+  for (size_t i = 0; i < len; i++) {
+    uint8_t ch = v[i];
+    if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+        (ch >= '0' && ch <= '9') || ch == '_') {
+      continue;
+    }
+    if (i == 0 || i + 1 == len) {
+      return 0;
+    }
+    if (ch == '-') {
+      continue;
+    }
+    if (ch == '.' && v[i + 1] != '.' && v[i - 1] != '-' && v[i + 1] != '-') {
+      dot = 1;
+      continue;
+    }
+    return 0;
+  }
+  return dot;
+}
+
 /* collect_names lists the names of |c| that constraints apply to: subject
  * DN, SAN entries (raw GeneralNames are not interpreted), emailAddress
  * attributes (RFC 5280 asks for them when there is no SAN; beside a SAN
  * they are marked, as libraries check them too), and for the leaf the CN
- * the device uses as its DNS name. */
+ * the device uses as its DNS name (a host-name-like CN it does not use is
+ * marked: OpenSSL checks it too). */
 static size_t collect_names(struct cname *out, size_t max, const struct ctx *x,
                             const struct cf_rcert *c, int is_leaf) {
   size_t n = 0;
   if (c->subject.num_attrs > 0 && n < max) {
-    out[n++] = (struct cname){CF_GN_DN, NULL, 0, &c->subject, 0, 0};
+    out[n++] = (struct cname){CF_GN_DN, NULL, 0, &c->subject, 0, 0, 0};
   }
   if (san_present(c)) {
     for (size_t i = 0; i < c->san.num && n < max; i++) {
       const struct cf_gn *g = &c->san.names[i];
       if (g->type != CF_GN_RAW) {
         out[n++] =
-            (struct cname){g->type, g->value, g->value_len, &g->dn, 0, 0};
+            (struct cname){g->type, g->value, g->value_len, &g->dn, 0, 0, 0};
       }
     }
   }
@@ -1828,9 +1864,14 @@ static size_t collect_names(struct cname *out, size_t max, const struct ctx *x,
     const struct cf_rattr *a = &c->subject.attrs[i];
     if (strcmp(a->oid, kOidEmail) == 0) {
       out[n++] = (struct cname){CF_GN_EMAIL, a->value, a->value_len, NULL,
-                                0, san_present(c)};
+                                0, san_present(c), 0};
     } else if (is_leaf && cn_is_name(x, c, a)) {
-      out[n++] = (struct cname){CF_GN_DNS, a->value, a->value_len, NULL, 1, 0};
+      out[n++] =
+          (struct cname){CF_GN_DNS, a->value, a->value_len, NULL, 1, 0, 0};
+    } else if (is_leaf && strcmp(a->oid, kOidCN) == 0 &&
+               !leaf_has_dns_san(c) && host_like(a->value, a->value_len)) {
+      out[n++] =
+          (struct cname){CF_GN_DNS, a->value, a->value_len, NULL, 0, 0, 1};
     }
   }
   return n;
@@ -1925,13 +1966,16 @@ static int check_name_constraints(struct outcome *o, const struct ctx *x,
         if (n->dn_email_with_san) {
           rule = R_NC_EMAIL_DN_SAN;
         }
+        if (n->cn_not_used) {
+          rule = R_NC_CN_NOT_USED;
+        }
         if (is_reject_rule(rule) && anchor) {
           rule = R_ANCHOR_NC;
         }
         o->at = q;
         if (found(o, rule, "cert '%s': %s name %.*s %s by '%s'", c->name,
                   n->type == CF_GN_DN                          ? "subject"
-                  : n->from_cn                                 ? "CN"
+                  : n->from_cn || n->cn_not_used               ? "CN"
                   : n->type == CF_GN_EMAIL && n->dn == NULL    ? "emailAddress"
                                                                : "SAN",
                   n->type == CF_GN_DN || n->type == CF_GN_IP ? 0 : (int)n->len,

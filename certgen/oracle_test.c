@@ -953,6 +953,23 @@ static void test_name_constraints(void) {
   add_gn(&C(ICA)->permitted, CF_GN_DNS, "example.com");
   C(ICA)->nc_critical = 0;
   EITHER(NAME_CONSTRAINTS, "nc.noncritical", "non-critical nameConstraints");
+  /* A host-name-like CN the device does not match (it connects by IP):
+   * OpenSSL checks it against dNSName constraints (chain_diff
+   * 216013aafd1f). */
+  std3();
+  add_gn(&C(ICA)->excluded, CF_GN_DNS, "device.example.com");
+  C(LEAF)->san_present = 1;
+  C(LEAF)->san.num = 0;
+  {
+    static const uint8_t kDev[4] = {192, 0, 2, 1};
+    add_ip(&C(LEAF)->san, kDev, 4);
+    cf_profile_set_ip(&g_r.device.profile, kDev, 4);
+  }
+  EITHER(NAME_CONSTRAINTS, "nc.cn-not-used",
+         "IP device, CN device.example.com in an excluded DNS subtree");
+  set_dn_cn(&C(LEAF)->subject, "device");
+  ACCEPT("IP device, CN of one label (no host name)");
+
   /* An emailAddress in the subject beside a SAN (hour runs: every library
    * checks it against rfc822Name constraints; RFC 5280 asks for it only
    * without a SAN). */
