@@ -45,6 +45,7 @@ case $SEEDS in
   *) echo "canaries_test.sh: CHAINFUZZ_CANARY_SEEDS must be 'corpus' or 'none', not '$SEEDS'" >&2; exit 2 ;;
 esac
 . "$ROOT/tests/tap.sh"
+. "$ROOT/harness/options.sh"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -101,7 +102,11 @@ while read -r t tpl seeds; do
   reason=$(want_reason "$canary")
   mkdir -p "$tmp/$t/corpus" "$tmp/$t/art"
   start=$(date +%s)
-  timeout -k 10 "$BACKSTOP" "$BIN/$t" -runs="$RUNS" \
+  # The template's dictionary and options, as make fuzz and OSS-Fuzz pass
+  # them.
+  mapfile -t extra < <(cf_libfuzzer_options "targets/$tpl.options")
+  [[ -f targets/$tpl.dict ]] && extra+=(-dict="targets/$tpl.dict")
+  timeout -k 10 "$BACKSTOP" "$BIN/$t" -runs="$RUNS" "${extra[@]}" \
     -seed=1 -timeout=25 -rss_limit_mb=2560 -artifact_prefix="$tmp/$t/art/" \
     "$tmp/$t/corpus" $([[ $SEEDS == corpus ]] && echo "corpus/$seeds") >"$tmp/$t/log" 2>&1
   rc=$?
@@ -117,6 +122,12 @@ while read -r t tpl seeds; do
   else
     [[ -n $line ]] || line="no finding (exit $rc)"
     tail -n 15 "$tmp/$t/log" | sed 's/^/# /'
+    # Keep what it stopped on: the temporary directory goes at exit.
+    if compgen -G "$tmp/$t/art/*" >/dev/null; then
+      mkdir -p "$BUILD/canary-artifacts/$t" &&
+        cp "$tmp/$t/art/"* "$BUILD/canary-artifacts/$t/" &&
+        echo "# artifacts kept in $BUILD/canary-artifacts/$t/"
+    fi
     ok 1 "$t: the $oracle oracle must report $kind for $canary with reason $reason; got: $line"
   fi
 done <<<"$info"
