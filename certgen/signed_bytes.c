@@ -272,10 +272,55 @@ static int case_has_pool_key(const struct cf_pool *pool,
   return 0;
 }
 
+/* contains says whether |needle| occurs in |hay| (memmem is not POSIX). */
+static int contains(const uint8_t *hay, size_t hay_len, const uint8_t *needle,
+                    size_t needle_len) {
+  for (size_t i = 0; needle_len > 0 && i + needle_len <= hay_len; i++) {
+    if (hay[i] == needle[0] && memcmp(hay + i, needle, needle_len) == 0) {
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* add_keys appends to |spkis| (|*n| used of |cap|) the key of the
+ * certificate |der|: its SubjectPublicKeyInfo and, when that is no pool
+ * key's or the certificate does not parse (a mutated anchor a lenient library still loads: wolfSSL reads
+ * the key of an anchor whose SubjectPublicKeyInfo header is broken), every
+ * pool key whose public key bits are among its bytes. */
+static void add_keys(struct cf_blob *spkis, size_t *n, size_t cap,
+                     const struct cf_pool *pool, const uint8_t *der,
+                     size_t der_len) {
+  if (*n < cap && cf_cert_spki(&spkis[*n], der, der_len)) {
+    (*n)++;
+    if (cf_pool_find_spki(pool, spkis[*n - 1].data, spkis[*n - 1].len) >= 0) {
+      return;
+    }
+  }
+  for (size_t k = 0; k < cf_pool_count() && *n < cap; k++) {
+    /* The subjectPublicKey BIT STRING, the key itself: a mutation of the
+     * SubjectPublicKeyInfo's own header (its length, say) leaves it. */
+    CBS spki, seq, key;
+    if (pool->spki[k] == NULL) {
+      continue;
+    }
+    CBS_init(&spki, pool->spki[k], pool->spki_len[k]);
+    if (CBS_get_asn1(&spki, &seq, CBS_ASN1_SEQUENCE) &&
+        CBS_get_any_asn1_element(&seq, NULL, NULL, NULL) &&
+        CBS_get_asn1_element(&seq, &key, CBS_ASN1_BITSTRING) &&
+        contains(der, der_len, CBS_data(&key), CBS_len(&key))) {
+      spkis[*n].data = pool->spki[k];
+      spkis[*n].len = pool->spki_len[k];
+      (*n)++;
+    }
+  }
+}
+
 int cf_signed_bytes_check(size_t *out_pos, char *detail, size_t detail_len,
                           const struct cf_pool *pool, const struct cf_case *c,
                           const struct cf_verdict *v) {
-  struct cf_blob spkis[1 + CF_MAX_INTERMEDIATES + CF_MAX_ANCHORS + 1];
+  /* Each certificate of the case gives one key, a broken one up to four. */
+  struct cf_blob spkis[4 * (1 + CF_MAX_INTERMEDIATES + CF_MAX_ANCHORS + 1)];
   const uint8_t *der;
   size_t der_len;
 
@@ -301,19 +346,19 @@ int cf_signed_bytes_check(size_t *out_pos, char *detail, size_t detail_len,
      * every certificate of the case. */
     const uint8_t *next;
     size_t next_len;
+    const size_t cap = sizeof(spkis) / sizeof(spkis[0]);
     if (pos + 1 < v->path_len &&
-        cf_path_entry_der(&next, &next_len, c, v->path[pos + 1]) &&
-        cf_cert_spki(&spkis[n], next, next_len)) {
-      n++;
+        cf_path_entry_der(&next, &next_len, c, v->path[pos + 1])) {
+      add_keys(spkis, &n, cap, pool, next, next_len);
     }
     for (size_t i = 0; i < c->num_anchors; i++) {
-      n += cf_cert_spki(&spkis[n], c->anchors[i].data, c->anchors[i].len);
+      add_keys(spkis, &n, cap, pool, c->anchors[i].data, c->anchors[i].len);
     }
     for (size_t i = 0; i < c->num_intermediates; i++) {
-      n += cf_cert_spki(&spkis[n], c->intermediates[i].data,
-                        c->intermediates[i].len);
+      add_keys(spkis, &n, cap, pool, c->intermediates[i].data,
+               c->intermediates[i].len);
     }
-    n += cf_cert_spki(&spkis[n], c->leaf.data, c->leaf.len);
+    add_keys(spkis, &n, cap, pool, c->leaf.data, c->leaf.len);
     if (!cf_cert_is_honest(detail, detail_len, pool, der, der_len, spkis, n)) {
       *out_pos = pos;
       return 0;

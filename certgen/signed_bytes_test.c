@@ -6,7 +6,9 @@
  *  3. marked external (CF_PROFILE_FLAG_EXTERNAL), it still fails: its
  *     certificates hold pool keys, so the mark cannot blind the oracle (a
  *     mutation may set the bit); external cases without pool keys pass,
- *     which tests/conform_test.sh checks on x509-limbo's chains.
+ *     which tests/conform_test.sh checks on x509-limbo's chains;
+ *  4. an anchor whose SubjectPublicKeyInfo header is broken still gives
+ *     its pool key (by its key bits), so the chain passes.
  *
  * Usage: signed_bytes_test (no arguments; the embedded key pool). */
 #include <stdio.h>
@@ -32,7 +34,7 @@ static struct cf_pool g_pool;
 /* check builds the recipe (|leaf_extra| appended to the leaf block), sets
  * |flags| on the case and runs the oracle on the path leaf, ica, root. */
 static int check(size_t *out_pos, char *detail, size_t detail_len,
-                 const char *leaf_extra, uint32_t flags) {
+                 const char *leaf_extra, uint32_t flags, int break_anchor) {
   char text[1024], err[256];
   struct cf_recipe r;
   struct cf_recipe_error perr;
@@ -53,6 +55,19 @@ static int check(size_t *out_pos, char *detail, size_t detail_len,
     exit(2);
   }
   c.profile.flags |= flags;
+  if (break_anchor) {
+    /* One more byte in the length of the anchor's SubjectPublicKeyInfo
+     * (a mutation wolfSSL's lenient parser still loads the key from):
+     * its key no longer parses as a pool key's, its key bits are the
+     * same. */
+    struct cf_blob spki;
+    if (!cf_cert_spki(&spki, c.anchors[0].data, c.anchors[0].len) ||
+        spki.data[1] >= 0x7f) {
+      fprintf(stderr, "signed_bytes_test: no short-form SPKI length\n");
+      exit(2);
+    }
+    ((uint8_t *)spki.data)[1]++;
+  }
   memset(&v, 0, sizeof(v));
   v.decision = CF_ACCEPT;
   v.path_len = 3;
@@ -74,17 +89,26 @@ int main(void) {
               "embedded key pool loads")) {
     return tap_done();
   }
-  tap_ok(check(&pos, detail, sizeof(detail), "", 0) == 1,
+  tap_ok(check(&pos, detail, sizeof(detail), "", 0, 0) == 1,
          "an honest chain passes");
-  int ok = check(&pos, detail, sizeof(detail), "  defect sig-bitflip\n", 0);
+  int ok = check(&pos, detail, sizeof(detail), "  defect sig-bitflip\n", 0, 0);
   tap_ok(ok == 0 && pos == 0, "a corrupted leaf signature fails at position 0 "
          "(%zu: %s)", pos, detail);
   ok = check(&pos, detail, sizeof(detail), "  defect sig-bitflip\n",
-             CF_PROFILE_FLAG_EXTERNAL);
+             CF_PROFILE_FLAG_EXTERNAL, 0);
   tap_ok(ok == 0 && pos == 0, "marked external, with pool keys: still fails "
          "(%zu: %s)", pos, detail);
-  tap_ok(check(&pos, detail, sizeof(detail), "", CF_PROFILE_FLAG_EXTERNAL) == 1,
+  tap_ok(check(&pos, detail, sizeof(detail), "", CF_PROFILE_FLAG_EXTERNAL, 0) == 1,
          "marked external, honest: passes");
+  /* chain_verify_wolfssl hour run (issue 13): wolfSSL accepted through an
+   * anchor whose SubjectPublicKeyInfo header a mutation broke; the
+   * intermediate it signed is honest. */
+  ok = check(&pos, detail, sizeof(detail), "", 0, 1);
+  tap_ok(ok == 1, "an anchor with a broken SubjectPublicKeyInfo header: its "
+         "key is still found, the chain passes (%zu: %s)", pos, detail);
+  ok = check(&pos, detail, sizeof(detail), "  defect sig-bitflip\n", 0, 1);
+  tap_ok(ok == 0 && pos == 0, "the same with a corrupted leaf signature: "
+         "fails at position 0 (%zu: %s)", pos, detail);
   cf_pool_free(&g_pool);
   return tap_done();
 }
