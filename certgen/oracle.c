@@ -34,6 +34,7 @@ enum {
   R_CHAIN_TOO_LARGE = 0,
   R_PARSE_DER,
   R_PARSE_DUP_EXT,
+  R_PARSE_DUP_UNKNOWN,
   R_PARSE_TIME,
   R_PARSE_EXPLICIT_DEFAULT,
   R_PARSE_SERIAL,
@@ -71,6 +72,7 @@ enum {
   R_KU_LEAF_TLS12,
   R_KU_CERT_SIGN_NOT_CA,
   R_KU_CA_ABSENT_STRICT,
+  R_KU_LEAF_NO_PURPOSE,
   R_NC_PERMITTED,
   R_NC_EXCLUDED,
   R_NC_CN,
@@ -123,6 +125,11 @@ static const struct cf_oracle_rule kRules[R_COUNT] = {
                          "RFC 5280 4.2",
                          "a certificate MUST NOT include more than one "
                          "instance of a particular extension"},
+    [R_PARSE_DUP_UNKNOWN] = {"parse.duplicate-unknown-extension", EIT,
+                             CF_REASON_PARSE, "RFC 5280 4.2",
+                             "a non-critical extension the libraries do not "
+                             "know, twice: a CA MUST NOT, and a verifier that "
+                             "skips unknown extensions never compares them"},
     [R_PARSE_TIME] = {"parse.time", REJ, CF_REASON_PARSE,
                       "RFC 5280 4.1.2.5.1, 4.1.2.5.2; X.690 11.7, 11.8",
                       "validity times MUST be YYMMDDHHMMSSZ / "
@@ -276,6 +283,11 @@ static const struct cf_oracle_rule kRules[R_COUNT] = {
                                "a device in strict mode, a CA certificate on "
                                "the path without keyUsage (a CA MUST that "
                                "path validation does not check)"},
+    [R_KU_LEAF_NO_PURPOSE] = {"ku.leaf-no-purpose", EIT, CF_REASON_KEY_USAGE,
+                              "RFC 8446 4.4.2.2; RFC 5280 4.2.1.3",
+                              "a device that checks no purpose, a leaf whose "
+                              "keyUsage lacks digitalSignature: its TLS stack "
+                              "may still ask for it"},
     [R_NC_PERMITTED] = {"nc.permitted", REJ, CF_REASON_NAME_CONSTRAINTS,
                         "RFC 5280 6.1.3 (b), 6.1.4 (g), 4.2.1.10",
                         "a name outside the permitted subtrees of a CA on "
@@ -918,8 +930,11 @@ static int serial_nonminimal(const struct cf_rcert *c) {
           (c->serial[0] == 0xff && (c->serial[1] & 0x80)));
 }
 
-/* dup_ext returns the OID of an extension |c| carries twice, or NULL. */
-static const char *dup_ext(const struct cf_rcert *c) {
+/* dup_ext returns the OID of an extension |c| carries twice, or NULL;
+ * |*out_unknown| says whether it is a non-critical extension no library
+ * decodes (two raw extensions of an OID outside kNativeOids). */
+static const char *dup_ext(int *out_unknown, const struct cf_rcert *c) {
+  *out_unknown = 0;
   static const char *const kDupOids[CF_EXT_COUNT] = {
       [CF_EXT_BC] = "2.5.29.19",  [CF_EXT_KU] = "2.5.29.15",
       [CF_EXT_EKU] = "2.5.29.37", [CF_EXT_SAN] = "2.5.29.17",
@@ -940,6 +955,9 @@ static const char *dup_ext(const struct cf_rcert *c) {
     }
     for (size_t j = 0; j < i; j++) {
       if (strcmp(c->raw_exts[i].oid, c->raw_exts[j].oid) == 0) {
+        *out_unknown = !c->raw_exts[i].critical && !c->raw_exts[j].critical &&
+                       !oid_in(c->raw_exts[i].oid, kNativeOids,
+                               ARRAY_LEN(kNativeOids));
         return c->raw_exts[i].oid;
       }
     }
@@ -1064,8 +1082,10 @@ static void check_encoding(struct outcome *o, const struct cf_recipe *r,
   if (serial_nonminimal(c)) {
     found(o, R_PARSE_DER, "cert '%s': non-minimal serial INTEGER", c->name);
   }
-  if ((oid = dup_ext(c)) != NULL) {
-    found(o, R_PARSE_DUP_EXT, "cert '%s': extension %s twice", c->name, oid);
+  int unknown;
+  if ((oid = dup_ext(&unknown, c)) != NULL) {
+    found(o, unknown ? R_PARSE_DUP_UNKNOWN : R_PARSE_DUP_EXT,
+          "cert '%s': extension %s twice", c->name, oid);
   }
   const struct cf_rtime *times[2] = {&c->not_before, &c->not_after};
   for (int i = 0; i < 2; i++) {
@@ -1468,6 +1488,16 @@ static int check_key_usage(struct outcome *o, const struct ctx *x,
     }
   }
   const struct cf_rcert *leaf = at(x, p, 0);
+  if (x->prof->purpose == CF_PURPOSE_NONE && ku_present(leaf) &&
+      !(leaf->ku & CF_RKU_DIGITAL_SIGNATURE)) {
+    /* No X.509 purpose check, but the TLS client of BoringSSL and wolfSSL
+     * checks the key it verifies the handshake signature with (hour runs,
+     * chain_oracle_wolfssl). */
+    o->at = 0;
+    found(o, R_KU_LEAF_NO_PURPOSE,
+          "leaf '%s': keyUsage without digitalSignature, no purpose check",
+          leaf->name);
+  }
   if (x->prof->purpose != CF_PURPOSE_NONE && ku_present(leaf) &&
       !(leaf->ku & CF_RKU_DIGITAL_SIGNATURE)) {
     enum alg_kind kind = key_kind(leaf->key);
@@ -2290,12 +2320,14 @@ static int text_match(const uint8_t *pat, size_t pat_len, const uint8_t *ref,
  * SAN or, without SANs, the CN). "" when nothing explains a match. */
 static const char *name_feature(const struct cf_rcert *leaf,
                                 const uint8_t *ref, size_t ref_len, int ip) {
-  int wildcard = 0, text = 0, cn = 0;
+  int wildcard = 0, text = 0, cn = 0, other = 0;
   for (size_t i = 0; san_present(leaf) && i < leaf->san.num; i++) {
     const struct cf_gn *g = &leaf->san.names[i];
     if (g->type == CF_GN_DNS) {
       wildcard |= memchr(g->value, '*', g->value_len) != NULL;
       text |= text_match(g->value, g->value_len, ref, ref_len);
+    } else if (g->type == CF_GN_URI || g->type == CF_GN_EMAIL) {
+      other |= text_match(g->value, g->value_len, ref, ref_len);
     }
   }
   for (size_t i = 0; i < leaf->subject.num_attrs; i++) {
@@ -2306,7 +2338,11 @@ static const char *name_feature(const struct cf_rcert *leaf,
       text |= ip && !san_present(leaf);
     }
   }
-  return ip && text ? "as-text" : !ip && wildcard ? "wildcard" : cn ? "cn" : "";
+  return ip && text    ? "as-text"
+         : !ip && wildcard ? "wildcard"
+         : cn              ? "cn"
+         : !ip && other    ? "other-type"
+                           : "";
 }
 
 /* check_name: the leaf against the device's name (RFC 6125 6.4). A device

@@ -65,7 +65,8 @@ struct cf_oracle_result {
    * that libraries are known to handle their own way, for the rules where
    * one reviewed difference must not cover the whole rule (known_rules.h):
    * name.dns-mismatch: "wildcard" (a dNSName SAN holds a '*'), "cn" (the
-   * CN spells the name but may not be used); name.ip-mismatch: "as-text"
+   * CN spells the name but may not be used), "other-type" (a URI or
+   * rfc822Name SAN spells the name); name.ip-mismatch: "as-text"
    * (the address's text matches a dNSName or the CN); name constraints:
    * the name form ("dns", "cn", "ip", "email", "uri", "dn"), then
    * "+wildcard" (a wildcard covering the subtree), "+suffix" (the name

@@ -456,7 +456,13 @@ static void test_parse(void) {
   std3();
   raw_ext(LEAF, "1.3.6.1.4.1.99999.1", 0);
   raw_ext(LEAF, "1.3.6.1.4.1.99999.1", 0);
-  REJECT(PARSE, "parse.duplicate-extension", "a raw extension twice");
+  EITHER(PARSE, "parse.duplicate-unknown-extension",
+         "an unknown non-critical raw extension twice");
+  std3();
+  raw_ext(LEAF, "2.5.29.36", 0);
+  raw_ext(LEAF, "2.5.29.36", 0);
+  REJECT(PARSE, "parse.duplicate-extension",
+         "policyConstraints twice as raw extensions");
 
   static const struct {
     enum cf_time_enc enc;
@@ -835,6 +841,14 @@ static void test_validity_and_ca(void) {
   std3();
   C(LEAF)->ku |= CF_RKU_KEY_CERT_SIGN;
   EITHER(KEY_USAGE, "ku.cert-sign-not-ca", "leaf keyCertSign without cA");
+  /* No purpose check, a leaf without digitalSignature (hour runs). */
+  std3();
+  g_r.device.profile.purpose = CF_PURPOSE_NONE;
+  C(LEAF)->ku_present = 1;
+  C(LEAF)->ku = CF_RKU_KEY_AGREEMENT;
+  EITHER(KEY_USAGE, "ku.leaf-no-purpose", "purpose none, leaf keyAgreement");
+  C(LEAF)->ku = CF_RKU_DIGITAL_SIGNATURE;
+  ACCEPT("purpose none, leaf digitalSignature");
   /* Strict mode: a CA without keyUsage (hour runs, chain_diff). */
   std3();
   C(ICA)->ku_present = 0;
