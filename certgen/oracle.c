@@ -1478,10 +1478,10 @@ static int check_key_usage(struct outcome *o, const struct ctx *x,
   /* Strict mode (OpenSSL's X509_V_FLAG_X509_STRICT) enforces the CA MUST
    * of 4.2.1.3 on every certificate of a path of two or more, the anchor
    * included (found by the hour runs: chain_diff). */
-  for (size_t i = 0; p->len > 1 && i < p->len; i++) {
+  int strict = (x->prof->flags & CF_PROFILE_FLAG_X509_STRICT) != 0;
+  for (size_t i = 0; strict && p->len > 1 && i < p->len; i++) {
     const struct cf_rcert *c = at(x, p, i);
-    if ((x->prof->flags & CF_PROFILE_FLAG_X509_STRICT) &&
-        bc_of(c) == CF_RBC_CA && !ku_present(c)) {
+    if (bc_of(c) == CF_RBC_CA && !ku_present(c)) {
       o->at = i;
       found(o, R_KU_CA_ABSENT_STRICT, "cert '%s': a CA without keyUsage, "
             "strict mode", c->name);
@@ -1497,9 +1497,7 @@ static int check_key_usage(struct outcome *o, const struct ctx *x,
     found(o, R_KU_LEAF_NO_PURPOSE,
           "leaf '%s': keyUsage without digitalSignature, no purpose check",
           leaf->name);
-  }
-  if (x->prof->purpose != CF_PURPOSE_NONE && ku_present(leaf) &&
-      !(leaf->ku & CF_RKU_DIGITAL_SIGNATURE)) {
+  } else if (ku_present(leaf) && !(leaf->ku & CF_RKU_DIGITAL_SIGNATURE)) {
     enum alg_kind kind = key_kind(leaf->key);
     /* TLS 1.2 static key exchange: RSA key transport (keyEncipherment,
      * server only) or fixed (EC)DH (keyAgreement). */
@@ -2422,8 +2420,8 @@ static int check_name(struct outcome *o, const struct ctx *x,
        * 3.5); X509_check_host(3) documents it as "any subdomain". */
       for (size_t i = 0; i < leaf->san.num; i++) {
         const struct cf_gn *g = &leaf->san.names[i];
-        if (g->type == CF_GN_DNS && g->value_len > prof->dns_name_len &&
-            ends_with_i(g->value, g->value_len, ref, prof->dns_name_len)) {
+        if (g->type == CF_GN_DNS &&
+            nc_dns(g->value, g->value_len, ref, prof->dns_name_len)) {
           found(o, R_NAME_REF_NOT_DNS,
                 "leaf '%s': %s is no host name; SAN %.*s is under it",
                 leaf->name, prof->dns_name, (int)g->value_len,
@@ -2462,8 +2460,8 @@ static int check_name(struct outcome *o, const struct ctx *x,
       !leaf_has_san(leaf, CF_GN_URI)) {
     for (size_t i = 0; i < leaf->subject.num_attrs; i++) {
       const struct cf_rattr *a = &leaf->subject.attrs[i];
-      if (strcmp(a->oid, kOidCN) == 0 && a->value_len > prof->dns_name_len &&
-          ends_with_i(a->value, a->value_len, ref, prof->dns_name_len)) {
+      if (strcmp(a->oid, kOidCN) == 0 &&
+          nc_dns(a->value, a->value_len, ref, prof->dns_name_len)) {
         found(o, R_NAME_REF_NOT_DNS,
               "leaf '%s': %s is no host name; CN %.*s is under it",
               leaf->name, prof->dns_name, (int)a->value_len,

@@ -284,20 +284,22 @@ static int contains(const uint8_t *hay, size_t hay_len, const uint8_t *needle,
 }
 
 /* add_keys appends to |spkis| (|*n| used of |cap|) the key of the
- * certificate |der|: its SubjectPublicKeyInfo and, when that is no pool
- * key's or the certificate does not parse (a mutated anchor a lenient library still loads: wolfSSL reads
- * the key of an anchor whose SubjectPublicKeyInfo header is broken), every
- * pool key whose public key bits are among its bytes. */
+ * certificate |der|: its SubjectPublicKeyInfo; with |by_bits|, when that is
+ * no pool key's or the certificate does not parse, also every pool key
+ * whose public key bits are among its bytes (a mutated anchor a lenient
+ * library still loads: wolfSSL reads the key of an anchor whose
+ * SubjectPublicKeyInfo header is broken). */
 static void add_keys(struct cf_blob *spkis, size_t *n, size_t cap,
                      const struct cf_pool *pool, const uint8_t *der,
-                     size_t der_len) {
+                     size_t der_len, int by_bits) {
   if (*n < cap && cf_cert_spki(&spkis[*n], der, der_len)) {
     (*n)++;
-    if (cf_pool_find_spki(pool, spkis[*n - 1].data, spkis[*n - 1].len) >= 0) {
+    if (!by_bits ||
+        cf_pool_find_spki(pool, spkis[*n - 1].data, spkis[*n - 1].len) >= 0) {
       return;
     }
   }
-  for (size_t k = 0; k < cf_pool_count() && *n < cap; k++) {
+  for (size_t k = 0; by_bits && k < cf_pool_count() && *n < cap; k++) {
     /* The subjectPublicKey BIT STRING, the key itself: a mutation of the
      * SubjectPublicKeyInfo's own header (its length, say) leaves it. */
     CBS spki, seq, key;
@@ -314,6 +316,33 @@ static void add_keys(struct cf_blob *spkis, size_t *n, size_t cap,
       (*n)++;
     }
   }
+}
+
+/* candidate_keys fills |spkis| with the keys that may have signed path
+ * entry |pos|: the next certificate of the path first, then every
+ * certificate of the case (add_keys, |by_bits| as there). It returns how
+ * many. */
+static size_t candidate_keys(struct cf_blob *spkis, size_t cap,
+                             const struct cf_pool *pool,
+                             const struct cf_case *c,
+                             const struct cf_verdict *v, size_t pos,
+                             int by_bits) {
+  const uint8_t *next;
+  size_t next_len, n = 0;
+  if (pos + 1 < v->path_len &&
+      cf_path_entry_der(&next, &next_len, c, v->path[pos + 1])) {
+    add_keys(spkis, &n, cap, pool, next, next_len, by_bits);
+  }
+  for (size_t i = 0; i < c->num_anchors; i++) {
+    add_keys(spkis, &n, cap, pool, c->anchors[i].data, c->anchors[i].len,
+             by_bits);
+  }
+  for (size_t i = 0; i < c->num_intermediates; i++) {
+    add_keys(spkis, &n, cap, pool, c->intermediates[i].data,
+             c->intermediates[i].len, by_bits);
+  }
+  add_keys(spkis, &n, cap, pool, c->leaf.data, c->leaf.len, by_bits);
+  return n;
 }
 
 int cf_signed_bytes_check(size_t *out_pos, char *detail, size_t detail_len,
@@ -333,7 +362,6 @@ int cf_signed_bytes_check(size_t *out_pos, char *detail, size_t detail_len,
   }
 
   for (size_t pos = 0; pos < v->path_len; pos++) {
-    size_t n = 0;
     if (!cf_path_entry_der(&der, &der_len, c, v->path[pos])) {
       *out_pos = pos;
       snprintf(detail, detail_len, "path entry %zu names no certificate", pos);
@@ -342,24 +370,14 @@ int cf_signed_bytes_check(size_t *out_pos, char *detail, size_t detail_len,
     if (entry_is_anchor(c, der, der_len, v->path[pos])) {
       continue;
     }
-    /* Candidate issuer keys: the next certificate of the path first, then
-     * every certificate of the case. */
-    const uint8_t *next;
-    size_t next_len;
+    /* The keys by their SubjectPublicKeyInfo; by their bits only when
+     * that finds no honest signature (off the common path: it scans every
+     * certificate for every pool key). */
     const size_t cap = sizeof(spkis) / sizeof(spkis[0]);
-    if (pos + 1 < v->path_len &&
-        cf_path_entry_der(&next, &next_len, c, v->path[pos + 1])) {
-      add_keys(spkis, &n, cap, pool, next, next_len);
-    }
-    for (size_t i = 0; i < c->num_anchors; i++) {
-      add_keys(spkis, &n, cap, pool, c->anchors[i].data, c->anchors[i].len);
-    }
-    for (size_t i = 0; i < c->num_intermediates; i++) {
-      add_keys(spkis, &n, cap, pool, c->intermediates[i].data,
-               c->intermediates[i].len);
-    }
-    add_keys(spkis, &n, cap, pool, c->leaf.data, c->leaf.len);
-    if (!cf_cert_is_honest(detail, detail_len, pool, der, der_len, spkis, n)) {
+    size_t n = candidate_keys(spkis, cap, pool, c, v, pos, 0);
+    if (!cf_cert_is_honest(detail, detail_len, pool, der, der_len, spkis, n) &&
+        !cf_cert_is_honest(detail, detail_len, pool, der, der_len, spkis,
+                           candidate_keys(spkis, cap, pool, c, v, pos, 1))) {
       *out_pos = pos;
       return 0;
     }

@@ -68,9 +68,7 @@ void cf_verdict_set(struct cf_verdict *out, enum cf_decision decision,
 _Static_assert(CF_MAX_PATH == 1 + CF_MAX_INTERMEDIATES + 1,
                "a path is the leaf, every intermediate and one anchor");
 
-/* blob_match: 2 if |b| is |der|, 1 if |der| is a proper prefix of |b| (the
- * library parsed the certificate and left trailing bytes aside), else 0. */
-static int blob_match(const struct cf_blob *b, const uint8_t *der, size_t len) {
+int cf_blob_match(const struct cf_blob *b, const uint8_t *der, size_t len) {
   if (len == 0 || b->len < len || memcmp(b->data, der, len) != 0) {
     return 0;
   }
@@ -93,16 +91,16 @@ int cf_verdict_add_path(struct cf_verdict *out, const struct cf_case *c,
   /* Exact matches first, then prefixes, each in leaf / intermediates /
    * anchors order. */
   for (int want = 2; want >= 1; want--) {
-    if (blob_match(&c->leaf, der, der_len) == want) {
+    if (cf_blob_match(&c->leaf, der, der_len) == want) {
       return cf_verdict_add_entry(out, CF_ROLE_LEAF, 0);
     }
     for (size_t i = 0; i < c->num_intermediates; i++) {
-      if (blob_match(&c->intermediates[i], der, der_len) == want) {
+      if (cf_blob_match(&c->intermediates[i], der, der_len) == want) {
         return cf_verdict_add_entry(out, CF_ROLE_INTERMEDIATE, i);
       }
     }
     for (size_t i = 0; i < c->num_anchors; i++) {
-      if (blob_match(&c->anchors[i], der, der_len) == want) {
+      if (cf_blob_match(&c->anchors[i], der, der_len) == want) {
         return cf_verdict_add_entry(out, CF_ROLE_ANCHOR, i);
       }
     }

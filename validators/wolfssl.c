@@ -238,11 +238,10 @@ static int no_recv(WOLFSSL *ssl, char *buf, int len, void *ctx) {
 /* is_anchor returns 1 if |der| is a trust anchor of |c|: its bytes, or
  * their start when the anchor's blob has bytes after the certificate
  * (wolfSSL_CertManagerLoadCABuffer parses the first DER element and keeps
- * only it, as cf_verdict_add_path's prefix match assumes). */
+ * only it): cf_blob_match, as cf_verdict_add_path names it. */
 static int is_anchor(const struct cf_case *c, const uint8_t *der, size_t der_len) {
   for (size_t i = 0; i < c->num_anchors; i++) {
-    if (der_len > 0 && c->anchors[i].len >= der_len &&
-        memcmp(c->anchors[i].data, der, der_len) == 0) {
+    if (cf_blob_match(&c->anchors[i], der, der_len) != 0) {
       return 1;
     }
   }

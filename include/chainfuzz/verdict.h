@@ -10,6 +10,7 @@
 extern "C" {
 #endif
 
+struct cf_blob;
 struct cf_case;
 
 /* cf_decision is the outcome of validating one case. */
@@ -102,6 +103,12 @@ int cf_verdict_add_entry(struct cf_verdict *out, enum cf_cert_role role,
  * or 0 if |der| is no certificate of |c| or the path is full. */
 int cf_verdict_add_path(struct cf_verdict *out, const struct cf_case *c,
                         const uint8_t *der, size_t der_len);
+
+/* cf_blob_match is how cf_verdict_add_path names a certificate: 2 if the
+ * |der_len| bytes at |der| are |b|, 1 if they are a proper prefix of it
+ * (the library parsed the certificate and left trailing bytes aside), 0
+ * otherwise (and for an empty |der|). */
+int cf_blob_match(const struct cf_blob *b, const uint8_t *der, size_t der_len);
 
 /* cf_path_entry_der returns the bytes of entry |e| of case |c| in |*out_der|
  * and |*out_len|; 0 if |e| names no certificate of |c|. */
