@@ -20,27 +20,8 @@
 
 #include "build.h"
 #include "recipe_bytes.h"
+#include "rng.h"
 #include "chainfuzz/case.h"
-
-/* --- random choices --------------------------------------------------------
- */
-
-/* rng is splitmix64: small, fast, and the same everywhere. */
-struct rng {
-  uint64_t s;
-};
-
-static uint64_t rng_next(struct rng *r) {
-  uint64_t z = (r->s += UINT64_C(0x9e3779b97f4a7c15));
-  z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-  z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-  return z ^ (z >> 31);
-}
-
-/* rng_below returns a number in [0, n); 0 when n is 0. */
-static size_t rng_below(struct rng *r, size_t n) {
-  return n == 0 ? 0 : (size_t)(rng_next(r) % n);
-}
 
 /* --- the case being mutated ------------------------------------------------
  */
@@ -65,7 +46,7 @@ struct mcase {
 struct mctx {
   struct mcase c;
   const struct cf_pool *pool;
-  struct rng rng;
+  struct cf_rng rng;
   size_t (*byte_mutate)(uint8_t *, size_t, size_t);
   struct cf_mutation info;
 };
@@ -646,10 +627,10 @@ static void collect_names(struct name_set *s, struct mcase *c) {
 /* near_miss writes into |out| (room for MAX_NAME_LEN + 8) a name close to
  * |name|: itself, its parent, a wildcard or extra label, a case change, a
  * trailing dot, a prefix or suffix glued on. */
-static void near_miss(char *out, const char *name, struct rng *r) {
+static void near_miss(char *out, const char *name, struct cf_rng *r) {
   size_t len = strlen(name);
   const char *dot = strchr(name, '.');
-  switch (rng_below(r, 10)) {
+  switch (cf_rng_below(r, 10)) {
     case 0:
     case 1:
       snprintf(out, MAX_NAME_LEN + 8, "%s", name);
@@ -662,12 +643,12 @@ static void near_miss(char *out, const char *name, struct rng *r) {
       break;
     case 4: /* one more label */
       snprintf(out, MAX_NAME_LEN + 8, "%s.%s",
-               rng_below(r, 2) ? "a" : "www", name[0] == '*' ? name + 2 : name);
+               cf_rng_below(r, 2) ? "a" : "www", name[0] == '*' ? name + 2 : name);
       break;
     case 5: { /* case change */
       snprintf(out, MAX_NAME_LEN + 8, "%s", name);
       for (size_t k = 0; k < len; k++) {
-        size_t i = (rng_below(r, len) + k) % len;
+        size_t i = (cf_rng_below(r, len) + k) % len;
         if ((out[i] >= 'a' && out[i] <= 'z') ||
             (out[i] >= 'A' && out[i] <= 'Z')) {
           out[i] ^= 0x20;
@@ -684,12 +665,12 @@ static void near_miss(char *out, const char *name, struct rng *r) {
       break;
     case 8: /* glued suffix */
       snprintf(out, MAX_NAME_LEN + 8, "%s%s", name,
-               rng_below(r, 2) ? ".evil" : "x");
+               cf_rng_below(r, 2) ? ".evil" : "x");
       break;
     default: /* a wildcard turned into a concrete label, or a leading dot */
       if (name[0] == '*' && name[1] == '.') {
         snprintf(out, MAX_NAME_LEN + 8, "%s%s",
-                 rng_below(r, 2) ? "host" : "", name + 1);
+                 cf_rng_below(r, 2) ? "host" : "", name + 1);
       } else {
         snprintf(out, MAX_NAME_LEN + 8, ".%s", name);
       }
@@ -806,7 +787,7 @@ static int find_issuer_key(struct mctx *m, const CBS *issuer, size_t self,
 }
 
 /* attacker_key returns a random attacker-* pool key other than |not|. */
-static int attacker_key(struct rng *r, int not) {
+static int attacker_key(struct cf_rng *r, int not) {
   int keys[CF_POOL_MAX];
   size_t n = 0;
   for (size_t k = 0; k < cf_pool_count(); k++) {
@@ -815,7 +796,7 @@ static int attacker_key(struct rng *r, int not) {
       keys[n++] = (int)k;
     }
   }
-  return n == 0 ? -1 : keys[rng_below(r, n)];
+  return n == 0 ? -1 : keys[cf_rng_below(r, n)];
 }
 
 enum sign_mode { SIGN_HONEST, SIGN_WRONG_KEY };
@@ -956,15 +937,15 @@ static int edit_validity(struct mctx *m, const struct cert_parts *p, CBB *cbb) {
       !parse_time(&when[1], &gen[1], &t[1])) {
     return -1;
   }
-  size_t which = rng_below(&m->rng, 2);
+  size_t which = cf_rng_below(&m->rng, 2);
   static const int64_t kDeltas[] = {1, 60, 3600, 86400, 30 * 86400,
                                     365 * 86400};
   int64_t now = cf_profile_effective_time(&m->c.profile);
-  switch (rng_below(&m->rng, 7)) {
+  switch (cf_rng_below(&m->rng, 7)) {
     case 0:
     case 1: { /* ± a few seconds .. a year */
-      int64_t d = kDeltas[rng_below(&m->rng, 6)];
-      when[which] += rng_below(&m->rng, 2) ? d : -d;
+      int64_t d = kDeltas[cf_rng_below(&m->rng, 6)];
+      when[which] += cf_rng_below(&m->rng, 2) ? d : -d;
       break;
     }
     case 2: /* the other encoding */
@@ -978,12 +959,12 @@ static int edit_validity(struct mctx *m, const struct cert_parts *p, CBB *cbb) {
           INT64_C(-631152001), /* 1949-12-31T23:59:59Z */
           INT64_C(253402300799), /* 9999-12-31T23:59:59Z */
       };
-      when[which] = kEdges[rng_below(&m->rng, 5)];
-      gen[which] = rng_below(&m->rng, 2);
+      when[which] = kEdges[cf_rng_below(&m->rng, 5)];
+      gen[which] = cf_rng_below(&m->rng, 2);
       break;
     }
     case 4: /* the device's clock, just before, at or after */
-      when[which] = now + (int64_t)rng_below(&m->rng, 3) - 1;
+      when[which] = now + (int64_t)cf_rng_below(&m->rng, 3) - 1;
       break;
     case 5: { /* notBefore and notAfter swapped */
       int64_t tw = when[0];
@@ -995,7 +976,7 @@ static int edit_validity(struct mctx *m, const struct cert_parts *p, CBB *cbb) {
       break;
     }
     default: /* notAfter == notBefore (or one second before) */
-      when[1] = when[0] - (int64_t)rng_below(&m->rng, 2);
+      when[1] = when[0] - (int64_t)cf_rng_below(&m->rng, 2);
       break;
   }
   return CBB_add_asn1(cbb, &seq, CBS_ASN1_SEQUENCE) &&
@@ -1009,26 +990,26 @@ static int edit_serial(struct mctx *m, const struct cert_parts *p, CBB *cbb) {
   CBB child;
   uint8_t buf[24];
   size_t len;
-  switch (rng_below(&m->rng, 6)) {
+  switch (cf_rng_below(&m->rng, 6)) {
     case 0: /* zero */
       buf[0] = 0;
       len = 1;
       break;
     case 1: /* negative */
       buf[0] = 0xff;
-      buf[1] = (uint8_t)rng_next(&m->rng);
+      buf[1] = (uint8_t)cf_rng_next(&m->rng);
       len = 2;
       break;
     case 2: /* 21 bytes: one more than RFC 5280 allows */
     case 3: /* 20 bytes */
-      len = rng_below(&m->rng, 2) ? 21 : 20;
+      len = cf_rng_below(&m->rng, 2) ? 21 : 20;
       for (size_t i = 0; i < len; i++) {
-        buf[i] = (uint8_t)rng_next(&m->rng);
+        buf[i] = (uint8_t)cf_rng_next(&m->rng);
       }
       buf[0] = (uint8_t)((buf[0] & 0x7f) | 0x40);
       break;
     case 4: { /* another certificate's serial (same issuer?) */
-      size_t j = rng_below(&m->rng, num_certs(&m->c));
+      size_t j = cf_rng_below(&m->rng, num_certs(&m->c));
       struct mcert *o = cert_at(&m->c, j, NULL, NULL);
       struct cert_parts op;
       if (!split_cert(&op, o->der, o->len) ||
@@ -1046,14 +1027,14 @@ static int edit_serial(struct mctx *m, const struct cert_parts *p, CBB *cbb) {
           CBS_len(&s) > sizeof(buf) - 1) {
         return -1;
       }
-      if (rng_below(&m->rng, 2)) {
+      if (cf_rng_below(&m->rng, 2)) {
         buf[0] = 0;
         memcpy(buf + 1, CBS_data(&s), CBS_len(&s));
         len = CBS_len(&s) + 1;
       } else {
         memcpy(buf, CBS_data(&s), CBS_len(&s));
         len = CBS_len(&s);
-        buf[len - 1] ^= (uint8_t)(1u << rng_below(&m->rng, 8));
+        buf[len - 1] ^= (uint8_t)(1u << cf_rng_below(&m->rng, 8));
       }
       break;
     }
@@ -1067,7 +1048,7 @@ static int edit_serial(struct mctx *m, const struct cert_parts *p, CBB *cbb) {
 static int edit_version(struct mctx *m, const struct cert_parts *p, CBB *cbb) {
   CBB tagged, child;
   /* v1 (absent), explicit v1 (not DER), v2, v3, v4 (no such version). */
-  size_t v = rng_below(&m->rng, 5);
+  size_t v = cf_rng_below(&m->rng, 5);
   if (v == 0) {
     return p->has[F_VERSION] ? F_VERSION : -1; /* empty: removed */
   }
@@ -1105,8 +1086,8 @@ static int edit_name_attr(struct mctx *m, const CBS *name, CBB *cbb) {
            CBB_add_bytes(&s, (const uint8_t *)kCn, sizeof(kCn) - 1) &&
            CBB_flush(cbb);
   }
-  pick = rng_below(&m->rng, count);
-  size_t op = rng_below(&m->rng, 7);
+  pick = cf_rng_below(&m->rng, count);
+  size_t op = cf_rng_below(&m->rng, 7);
   if (!CBB_add_asn1(cbb, &seq, CBS_ASN1_SEQUENCE)) {
     return 0;
   }
@@ -1142,7 +1123,7 @@ static int edit_name_attr(struct mctx *m, const CBS *name, CBB *cbb) {
     switch (op) {
       case 2: /* case change of one letter */
         for (size_t k = 0; k < vlen; k++) {
-          size_t i = (rng_below(&m->rng, vlen) + k) % vlen;
+          size_t i = (cf_rng_below(&m->rng, vlen) + k) % vlen;
           if ((v[i] | 0x20) >= 'a' && (v[i] | 0x20) <= 'z') {
             v[i] ^= 0x20;
             break;
@@ -1150,7 +1131,7 @@ static int edit_name_attr(struct mctx *m, const CBS *name, CBB *cbb) {
         }
         break;
       case 3: /* one character more */
-        v[vlen++] = rng_below(&m->rng, 2) ? ' ' : 'x';
+        v[vlen++] = cf_rng_below(&m->rng, 2) ? ' ' : 'x';
         break;
       case 4: /* one character less */
         if (vlen > 0) {
@@ -1161,7 +1142,7 @@ static int edit_name_attr(struct mctx *m, const CBS *name, CBB *cbb) {
         static const unsigned kTypes[] = {
             CBS_ASN1_UTF8STRING, CBS_ASN1_PRINTABLESTRING, CBS_ASN1_IA5STRING,
             CBS_ASN1_T61STRING, CBS_ASN1_BMPSTRING};
-        tag = kTypes[rng_below(&m->rng, 5)];
+        tag = kTypes[cf_rng_below(&m->rng, 5)];
         break;
       }
       default: /* an embedded NUL */
@@ -1186,13 +1167,13 @@ static int edit_name_attr(struct mctx *m, const CBS *name, CBB *cbb) {
 }
 
 static int edit_name(struct mctx *m, const struct cert_parts *p, CBB *cbb) {
-  int f = rng_below(&m->rng, 2) ? F_ISSUER : F_SUBJECT;
-  if (rng_below(&m->rng, 2)) {
+  int f = cf_rng_below(&m->rng, 2) ? F_ISSUER : F_SUBJECT;
+  if (cf_rng_below(&m->rng, 2)) {
     /* Copy another certificate's subject or issuer. */
-    size_t j = rng_below(&m->rng, num_certs(&m->c));
+    size_t j = cf_rng_below(&m->rng, num_certs(&m->c));
     struct mcert *o = cert_at(&m->c, j, NULL, NULL);
     struct cert_parts op;
-    int of = rng_below(&m->rng, 3) ? F_SUBJECT : F_ISSUER;
+    int of = cf_rng_below(&m->rng, 3) ? F_SUBJECT : F_ISSUER;
     if (!split_cert(&op, o->der, o->len) || cbs_eq(&op.f[of], &p->f[f])) {
       return -1;
     }
@@ -1204,7 +1185,7 @@ static int edit_name(struct mctx *m, const struct cert_parts *p, CBB *cbb) {
 
 static int edit_spki(struct mctx *m, const struct cert_parts *p, CBB *cbb) {
   size_t n = cf_pool_count();
-  int k = (int)rng_below(&m->rng, n);
+  int k = (int)cf_rng_below(&m->rng, n);
   for (size_t t = 0; t < n; t++, k = (int)((k + 1) % n)) {
     if (m->pool->spki[k] != NULL &&
         !(m->pool->spki_len[k] == CBS_len(&p->f[F_SPKI]) &&
@@ -1230,7 +1211,7 @@ static int put_ext(struct mctx *m, struct ext_list *l, const char *oid,
       OPENSSL_free(value);
       return 0;
     }
-    size_t at = rng_below(&m->rng, l->n + 1);
+    size_t at = cf_rng_below(&m->rng, l->n + 1);
     memmove(&l->e[at + 1], &l->e[at], (l->n - at) * sizeof(l->e[0]));
     l->n++;
     e = &l->e[at];
@@ -1255,8 +1236,8 @@ static int put_ext(struct mctx *m, struct ext_list *l, const char *oid,
 /* A value-builder: writes a new extnValue for |old| (NULL when absent). */
 static int bc_value(struct mctx *m, CBB *out, const CBS *old) {
   CBB seq, child;
-  int ca = rng_below(&m->rng, 3) != 0;
-  size_t path = rng_below(&m->rng, 5); /* 0: absent, else pathLen path-1 */
+  int ca = cf_rng_below(&m->rng, 3) != 0;
+  size_t path = cf_rng_below(&m->rng, 5); /* 0: absent, else pathLen path-1 */
   if (!CBB_add_asn1(out, &seq, CBS_ASN1_SEQUENCE)) {
     return 0;
   }
@@ -1287,10 +1268,10 @@ static int ku_value(struct mctx *m, CBB *out, const CBS *old) {
       }
     }
   }
-  if (rng_below(&m->rng, 4) == 0) {
+  if (cf_rng_below(&m->rng, 4) == 0) {
     bits = 0;
   } else {
-    bits ^= 1u << rng_below(&m->rng, 9);
+    bits ^= 1u << cf_rng_below(&m->rng, 9);
   }
   /* DER BIT STRING: no trailing zero bits. */
   uint8_t bytes[2] = {0, 0};
@@ -1329,15 +1310,15 @@ static int eku_value(struct mctx *m, CBB *out, const CBS *old) {
       }
     }
   }
-  size_t op = rng_below(&m->rng, 4);
+  size_t op = cf_rng_below(&m->rng, 4);
   if (!CBB_add_asn1(out, &s, CBS_ASN1_SEQUENCE)) {
     return 0;
   }
   if (op == 0 || n == 0) { /* only one purpose */
-    return add_oid_text(&s, kEkuOids[rng_below(&m->rng, nk)]) &&
+    return add_oid_text(&s, kEkuOids[cf_rng_below(&m->rng, nk)]) &&
            CBB_flush(out);
   }
-  size_t drop = op == 1 ? rng_below(&m->rng, n) : n; /* op 1: drop one */
+  size_t drop = op == 1 ? cf_rng_below(&m->rng, n) : n; /* op 1: drop one */
   for (size_t i = 0; i < n; i++) {
     if (i != drop && (!CBB_add_asn1(&s, &child, CBS_ASN1_OBJECT) ||
                       !CBB_add_bytes(&child, CBS_data(&oids[i]),
@@ -1346,7 +1327,7 @@ static int eku_value(struct mctx *m, CBB *out, const CBS *old) {
       return 0;
     }
   }
-  if (op >= 2 && !add_oid_text(&s, kEkuOids[rng_below(&m->rng, nk)])) {
+  if (op >= 2 && !add_oid_text(&s, kEkuOids[cf_rng_below(&m->rng, nk)])) {
     return 0; /* op 2, 3: one more */
   }
   return CBB_flush(out);
@@ -1363,7 +1344,7 @@ static int add_gn_bytes(CBB *cbb, unsigned tag, const void *data,
 /* random_gn writes a GeneralName near the names of the case. */
 static int random_gn(struct mctx *m, CBB *cbb, const struct name_set *ns) {
   char name[MAX_NAME_LEN + 8];
-  switch (rng_below(&m->rng, 6)) {
+  switch (cf_rng_below(&m->rng, 6)) {
     case 0: { /* an IP: from the profile or the chain, maybe one bit off */
       uint8_t ip[16] = {192, 0, 2, 1};
       size_t len = 4;
@@ -1371,11 +1352,11 @@ static int random_gn(struct mctx *m, CBB *cbb, const struct name_set *ns) {
         memcpy(ip, m->c.profile.ip, m->c.profile.ip_len);
         len = m->c.profile.ip_len;
       } else if (ns->num_ip > 0) {
-        size_t i = rng_below(&m->rng, ns->num_ip);
+        size_t i = cf_rng_below(&m->rng, ns->num_ip);
         memcpy(ip, ns->ip[i], ns->ip_len[i]);
         len = ns->ip_len[i];
       }
-      if (rng_below(&m->rng, 2)) {
+      if (cf_rng_below(&m->rng, 2)) {
         ip[len - 1] ^= 1;
       }
       return add_gn_bytes(cbb, 7, ip, len);
@@ -1388,9 +1369,9 @@ static int random_gn(struct mctx *m, CBB *cbb, const struct name_set *ns) {
       return add_gn_bytes(cbb, 6, name, strlen(name));
     default: { /* a dNSName near the expected name or one of the chain */
       const char *base = m->c.profile.name_type == CF_NAME_DNS &&
-                                 rng_below(&m->rng, 2)
+                                 cf_rng_below(&m->rng, 2)
                              ? m->c.profile.dns_name
-                             : ns->dns[rng_below(&m->rng, ns->num_dns)];
+                             : ns->dns[cf_rng_below(&m->rng, ns->num_dns)];
       near_miss(name, base, &m->rng);
       return add_gn_bytes(cbb, 2, name, strlen(name));
     }
@@ -1411,13 +1392,13 @@ static int san_value(struct mctx *m, CBB *out, const CBS *old) {
       }
     }
   }
-  size_t op = rng_below(&m->rng, 5);
-  size_t skip = op == 0 && n > 0 ? rng_below(&m->rng, n) : n;
+  size_t op = cf_rng_below(&m->rng, 5);
+  size_t skip = op == 0 && n > 0 ? cf_rng_below(&m->rng, n) : n;
   if (!CBB_add_asn1(out, &s, CBS_ASN1_SEQUENCE)) {
     return 0;
   }
   if (op == 4) { /* only one new name (op 4), or none at all */
-    if (rng_below(&m->rng, 4) != 0 && !random_gn(m, &s, &ns)) {
+    if (cf_rng_below(&m->rng, 4) != 0 && !random_gn(m, &s, &ns)) {
       return 0;
     }
     return CBB_flush(out);
@@ -1463,10 +1444,10 @@ static int nc_value(struct mctx *m, CBB *out, const CBS *old) {
       }
     }
   }
-  size_t op = rng_below(&m->rng, 3);
-  size_t add_to = rng_below(&m->rng, 2);
-  size_t drop_from = rng_below(&m->rng, 2);
-  size_t drop = op == 1 && n[drop_from] > 0 ? rng_below(&m->rng, n[drop_from])
+  size_t op = cf_rng_below(&m->rng, 3);
+  size_t add_to = cf_rng_below(&m->rng, 2);
+  size_t drop_from = cf_rng_below(&m->rng, 2);
+  size_t drop = op == 1 && n[drop_from] > 0 ? cf_rng_below(&m->rng, n[drop_from])
                                             : SIZE_MAX;
   if (!CBB_add_asn1(out, &s, CBS_ASN1_SEQUENCE)) {
     return 0;
@@ -1504,7 +1485,7 @@ static int nc_value(struct mctx *m, CBB *out, const CBS *old) {
         }
       } else { /* a dNSName subtree: a name of the case or its parent */
         char name[MAX_NAME_LEN + 8];
-        near_miss(name, ns.dns[rng_below(&m->rng, ns.num_dns)], &m->rng);
+        near_miss(name, ns.dns[cf_rng_below(&m->rng, ns.num_dns)], &m->rng);
         if (!add_gn_bytes(&st, 2, name, strlen(name))) {
           return 0;
         }
@@ -1538,7 +1519,7 @@ static int edit_exts(struct mctx *m, const struct cert_parts *p, CBB *cbb,
       if (l.n == 0) {
         goto done;
       } else {
-        size_t i = rng_below(&m->rng, l.n);
+        size_t i = cf_rng_below(&m->rng, l.n);
         OPENSSL_free(l.e[i].owned);
         memmove(&l.e[i], &l.e[i + 1], (l.n - i - 1) * sizeof(l.e[0]));
         l.n--;
@@ -1548,7 +1529,7 @@ static int edit_exts(struct mctx *m, const struct cert_parts *p, CBB *cbb,
       if (l.n == 0 || l.n == MAX_EXTS) {
         goto done;
       } else {
-        size_t i = rng_below(&m->rng, l.n);
+        size_t i = cf_rng_below(&m->rng, l.n);
         memmove(&l.e[i + 1], &l.e[i], (l.n - i) * sizeof(l.e[0]));
         l.e[i + 1].owned = NULL; /* a copy of the span, not the bytes */
         l.n++;
@@ -1558,10 +1539,10 @@ static int edit_exts(struct mctx *m, const struct cert_parts *p, CBB *cbb,
       if (l.n == 0) {
         goto done;
       } else {
-        size_t i = rng_below(&m->rng, l.n);
+        size_t i = cf_rng_below(&m->rng, l.n);
         /* absent -> TRUE, TRUE -> absent, explicit FALSE (not DER) some
          * times. */
-        l.e[i].critical = l.e[i].critical == 1 ? (rng_below(&m->rng, 4) ? -1 : 0)
+        l.e[i].critical = l.e[i].critical == 1 ? (cf_rng_below(&m->rng, 4) ? -1 : 0)
                                                : 1;
       }
       break;
@@ -1778,7 +1759,7 @@ static int insert_cert(struct mctx *m, int role, const uint8_t *der,
   if (*n == max || !mcert_set(&nc, der, len)) {
     return 0;
   }
-  size_t at = rng_below(&m->rng, *n + 1);
+  size_t at = cf_rng_below(&m->rng, *n + 1);
   memmove(&list[at + 1], &list[at], (*n - at) * sizeof(list[0]));
   list[at] = nc;
   (*n)++;
@@ -1797,14 +1778,14 @@ static void take_cert(struct mctx *m, int role, size_t idx,
 
 static int mutate_chain(struct mctx *m, enum cf_mut_kind kind) {
   struct mcase *c = &m->c;
-  int role = rng_below(&m->rng, 3) ? CF_MUT_ROLE_INTERMEDIATE
+  int role = cf_rng_below(&m->rng, 3) ? CF_MUT_ROLE_INTERMEDIATE
                                    : CF_MUT_ROLE_ANCHOR;
   size_t n = role == CF_MUT_ROLE_ANCHOR ? c->num_anchors : c->num_inters;
   struct mcert *list = role == CF_MUT_ROLE_ANCHOR ? c->anchors : c->inters;
   switch (kind) {
     case CF_MUT_ADD_CERT: { /* any certificate of the case, in |role| */
       struct mcert *src =
-          cert_at(c, rng_below(&m->rng, num_certs(c)), NULL, NULL);
+          cert_at(c, cf_rng_below(&m->rng, num_certs(c)), NULL, NULL);
       uint8_t *copy = malloc(src->len);
       int ok;
       if (copy == NULL) {
@@ -1820,7 +1801,7 @@ static int mutate_chain(struct mctx *m, enum cf_mut_kind kind) {
       if (n == 0) {
         return 0;
       }
-      take_cert(m, role, rng_below(&m->rng, n), &gone);
+      take_cert(m, role, cf_rng_below(&m->rng, n), &gone);
       free(gone.der);
       return 1;
     }
@@ -1833,7 +1814,7 @@ static int mutate_chain(struct mctx *m, enum cf_mut_kind kind) {
       if (n == 0 || n == max) {
         return 0;
       }
-      size_t i = rng_below(&m->rng, n);
+      size_t i = cf_rng_below(&m->rng, n);
       if (!mcert_set(&nc, list[i].der, list[i].len)) {
         return 0;
       }
@@ -1847,9 +1828,9 @@ static int mutate_chain(struct mctx *m, enum cf_mut_kind kind) {
       if (c->num_inters < 2) {
         return 0;
       }
-      size_t a = rng_below(&m->rng, c->num_inters);
-      size_t b = rng_below(&m->rng, c->num_inters - 1);
-      switch (rng_below(&m->rng, 3)) {
+      size_t a = cf_rng_below(&m->rng, c->num_inters);
+      size_t b = cf_rng_below(&m->rng, c->num_inters - 1);
+      switch (cf_rng_below(&m->rng, 3)) {
         case 0: /* swap two */
           if (b >= a) {
             b++;
@@ -1876,20 +1857,20 @@ static int mutate_chain(struct mctx *m, enum cf_mut_kind kind) {
     }
     default: { /* CF_MUT_MOVE_ROLE */
       struct mcert moved, tmp;
-      switch (rng_below(&m->rng, 4)) {
+      switch (cf_rng_below(&m->rng, 4)) {
         case 0: /* intermediate -> anchor */
           if (c->num_inters == 0 || c->num_anchors == CF_MAX_ANCHORS) {
             return 0;
           }
           take_cert(m, CF_MUT_ROLE_INTERMEDIATE,
-                    rng_below(&m->rng, c->num_inters), &moved);
+                    cf_rng_below(&m->rng, c->num_inters), &moved);
           c->anchors[c->num_anchors++] = moved;
           return 1;
         case 1: /* anchor -> intermediate (end of the chain) */
           if (c->num_anchors == 0 || c->num_inters == CF_MAX_INTERMEDIATES) {
             return 0;
           }
-          take_cert(m, CF_MUT_ROLE_ANCHOR, rng_below(&m->rng, c->num_anchors),
+          take_cert(m, CF_MUT_ROLE_ANCHOR, cf_rng_below(&m->rng, c->num_anchors),
                     &moved);
           c->inters[c->num_inters++] = moved;
           return 1;
@@ -1897,7 +1878,7 @@ static int mutate_chain(struct mctx *m, enum cf_mut_kind kind) {
           if (c->num_inters == 0) {
             return 0;
           }
-          size_t i = rng_below(&m->rng, c->num_inters);
+          size_t i = cf_rng_below(&m->rng, c->num_inters);
           tmp = c->leaf;
           c->leaf = c->inters[i];
           c->inters[i] = tmp;
@@ -1907,7 +1888,7 @@ static int mutate_chain(struct mctx *m, enum cf_mut_kind kind) {
           if (c->num_anchors == 0) {
             return 0;
           }
-          size_t i = rng_below(&m->rng, c->num_anchors);
+          size_t i = cf_rng_below(&m->rng, c->num_anchors);
           tmp = c->leaf;
           c->leaf = c->anchors[i];
           c->anchors[i] = tmp;
@@ -1931,14 +1912,14 @@ static int mutate_profile(struct mctx *m, enum cf_mut_kind kind) {
         }
       }
       p->clock = CF_CLOCK_SET;
-      if (nt == 0 || rng_below(&m->rng, 8) == 0) {
+      if (nt == 0 || cf_rng_below(&m->rng, 8) == 0) {
         static const int64_t kTimes[] = {0, -1, INT64_C(2147483647),
                                          INT64_C(2147483648),
                                          INT64_C(2524608000), CF_DEFAULT_TIME};
-        p->time = kTimes[rng_below(&m->rng, 6)];
+        p->time = kTimes[cf_rng_below(&m->rng, 6)];
       } else {
-        p->time = times[rng_below(&m->rng, nt)] +
-                  (int64_t)rng_below(&m->rng, 3) - 1;
+        p->time = times[cf_rng_below(&m->rng, nt)] +
+                  (int64_t)cf_rng_below(&m->rng, 3) - 1;
       }
       return 1;
     }
@@ -1948,14 +1929,14 @@ static int mutate_profile(struct mctx *m, enum cf_mut_kind kind) {
     case CF_MUT_DNS_NAME: {
       struct name_set ns;
       char name[MAX_NAME_LEN + 8];
-      if (rng_below(&m->rng, 16) == 0) {
+      if (cf_rng_below(&m->rng, 16) == 0) {
         p->name_type = CF_NAME_NONE;
         p->dns_name_len = 0;
         p->dns_name[0] = '\0';
         return 1;
       }
       collect_names(&ns, &m->c);
-      near_miss(name, ns.dns[rng_below(&m->rng, ns.num_dns)], &m->rng);
+      near_miss(name, ns.dns[cf_rng_below(&m->rng, ns.num_dns)], &m->rng);
       memset(p->ip, 0, sizeof(p->ip));
       p->ip_len = 0;
       return cf_profile_set_dns_name(p, name, strlen(name));
@@ -1966,16 +1947,16 @@ static int mutate_profile(struct mctx *m, enum cf_mut_kind kind) {
       size_t len = 4;
       collect_names(&ns, &m->c);
       if (ns.num_ip > 0) {
-        size_t i = rng_below(&m->rng, ns.num_ip);
+        size_t i = cf_rng_below(&m->rng, ns.num_ip);
         memcpy(ip, ns.ip[i], ns.ip_len[i]);
         len = ns.ip_len[i];
       } else if (p->name_type == CF_NAME_IP) {
         memcpy(ip, p->ip, p->ip_len);
         len = p->ip_len;
       }
-      switch (rng_below(&m->rng, 4)) {
+      switch (cf_rng_below(&m->rng, 4)) {
         case 0:
-          ip[len - 1] ^= (uint8_t)(1u << rng_below(&m->rng, 8));
+          ip[len - 1] ^= (uint8_t)(1u << cf_rng_below(&m->rng, 8));
           break;
         case 1: /* IPv4 as IPv4-mapped IPv6, or back */
           if (len == 4) {
@@ -1997,18 +1978,18 @@ static int mutate_profile(struct mctx *m, enum cf_mut_kind kind) {
     }
     case CF_MUT_PURPOSE:
       p->purpose = (enum cf_purpose)((p->purpose + 1 +
-                                      rng_below(&m->rng, CF_PURPOSE_MAX)) %
+                                      cf_rng_below(&m->rng, CF_PURPOSE_MAX)) %
                                      (CF_PURPOSE_MAX + 1));
       return 1;
     case CF_MUT_MAX_DEPTH: {
       size_t ni = m->c.num_inters;
       uint8_t v[] = {0, 1, (uint8_t)ni, (uint8_t)(ni > 0 ? ni - 1 : 0),
                      (uint8_t)(ni + 1), 255, CF_DEFAULT_MAX_DEPTH};
-      p->max_depth = v[rng_below(&m->rng, sizeof(v))];
+      p->max_depth = v[cf_rng_below(&m->rng, sizeof(v))];
       return 1;
     }
     default: /* CF_MUT_FLAGS */
-      p->flags ^= 1u << rng_below(&m->rng, 4);
+      p->flags ^= 1u << cf_rng_below(&m->rng, 4);
       p->flags &= CF_PROFILE_FLAGS_DEVICE;
       return 1;
   }
@@ -2079,7 +2060,7 @@ static enum cf_mut_kind pick_kind(struct mctx *m) {
       total += kWeights[k];
     }
   }
-  unsigned x = (unsigned)rng_below(&m->rng, total);
+  unsigned x = (unsigned)cf_rng_below(&m->rng, total);
   for (int k = 0; k < CF_MUT_KIND_COUNT; k++) {
     if (m->byte_mutate == NULL &&
         (k == CF_MUT_TBS_BYTES || k == CF_MUT_CERT_BYTES)) {
@@ -2095,7 +2076,7 @@ static enum cf_mut_kind pick_kind(struct mctx *m) {
 
 /* apply makes mutation |kind| on m->c; 0 if it does not apply. */
 static int apply(struct mctx *m, enum cf_mut_kind kind) {
-  size_t i = rng_below(&m->rng, num_certs(&m->c));
+  size_t i = cf_rng_below(&m->rng, num_certs(&m->c));
   switch (kind) {
     case CF_MUT_ADD_CERT:
     case CF_MUT_DROP_CERT:
@@ -2248,8 +2229,8 @@ size_t cf_case_crossover(const uint8_t *data1, size_t size1,
   for (size_t i = 0; i < b.num_anchors; i++) {
     certs[nb++] = &b.anchors[i];
   }
-  const struct cf_blob *pick = certs[rng_below(&m.rng, nb)];
-  switch (rng_below(&m.rng, 5)) {
+  const struct cf_blob *pick = certs[cf_rng_below(&m.rng, nb)];
+  switch (cf_rng_below(&m.rng, 5)) {
     case 0: /* one of b's certificates as an intermediate */
       ok = insert_cert(&m, CF_MUT_ROLE_INTERMEDIATE, pick->data, pick->len);
       break;

@@ -494,6 +494,10 @@ int cf_defect_from_name(const char *name);
  * |max_cp| (0xffff: what a BMPString can hold). */
 int cf_utf8_valid(const uint8_t *s, size_t len, uint32_t max_cp);
 
+/* cf_rname_identical says whether |a| and |b| have the same attributes,
+ * in the same order, with the same string types and value bytes. */
+int cf_rname_identical(const struct cf_rname *a, const struct cf_rname *b);
+
 /* cf_rcert_has_ext says whether |c|'s fields ask for extension |id| (what
  * the builder writes for a version 3 certificate). */
 int cf_rcert_has_ext(const struct cf_rcert *c, enum cf_ext_id id);

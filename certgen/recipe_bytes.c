@@ -410,10 +410,8 @@ static void default_serial(uint8_t out[8], const char *id, const char *name) {
 
 static const char *const kTplWords[] = {"root", "ica", "leaf", "bare"};
 
-/* decoded_name writes the name cert |idx| of template |tpl| has in a
- * decoded recipe. */
-static void decoded_name(char out[CF_RECIPE_MAX_CERT_NAME + 1],
-                         enum cf_template tpl, size_t idx) {
+void cf_rb_cert_name(char out[CF_RECIPE_MAX_CERT_NAME + 1],
+                     enum cf_template tpl, size_t idx) {
   snprintf(out, CF_RECIPE_MAX_CERT_NAME + 1, "%s%zu", kTplWords[tpl & 3],
            idx);
 }
@@ -1029,7 +1027,7 @@ static struct cf_rcert *add_cert(struct cf_recipe *r, enum cf_template tpl,
                                  int key) {
   char name[CF_RECIPE_MAX_CERT_NAME + 1];
   size_t idx = r->num_certs++;
-  decoded_name(name, tpl, idx);
+  cf_rb_cert_name(name, tpl, idx);
   cf_rcert_init(&r->certs[idx], tpl, name, (int)idx, key);
   r->certs[idx].line = (unsigned)idx + 1;
   return &r->certs[idx];
@@ -1198,19 +1196,6 @@ static int same_bytes(const uint8_t *a, size_t a_len, const uint8_t *b,
   return a_len == b_len && (a_len == 0 || memcmp(a, b, a_len) == 0);
 }
 
-static int same_name(const struct cf_rname *a, const struct cf_rname *b) {
-  if (a->num_attrs != b->num_attrs) {
-    return 0;
-  }
-  for (size_t i = 0; i < a->num_attrs && i < CF_RECIPE_MAX_ATTRS; i++) {
-    const struct cf_rattr *x = &a->attrs[i], *y = &b->attrs[i];
-    if (strcmp(x->oid, y->oid) != 0 || x->type != y->type ||
-        !same_bytes(x->value, x->value_len, y->value, y->value_len)) {
-      return 0;
-    }
-  }
-  return 1;
-}
 
 static int same_gns(const struct cf_gn_list *a, const struct cf_gn_list *b) {
   if (a->num != b->num) {
@@ -1221,7 +1206,7 @@ static int same_gns(const struct cf_gn_list *a, const struct cf_gn_list *b) {
     if (x->type != y->type) {
       return 0;
     }
-    if (x->type == CF_GN_DN ? !same_name(&x->dn, &y->dn)
+    if (x->type == CF_GN_DN ? !cf_rname_identical(&x->dn, &y->dn)
                             : !same_bytes(x->value, x->value_len, y->value,
                                           y->value_len)) {
       return 0;
@@ -1267,10 +1252,10 @@ static int same_cert(struct why *w, size_t i, const struct cf_recipe *ra,
     return differ(w, "cert %zu: key, issuer, signed-by or version", i);
   }
   if (a->has_issuer_name != b->has_issuer_name ||
-      (a->has_issuer_name && !same_name(&a->issuer_name, &b->issuer_name))) {
+      (a->has_issuer_name && !cf_rname_identical(&a->issuer_name, &b->issuer_name))) {
     return differ(w, "cert %zu: issuer-name", i);
   }
-  if (!same_name(&a->subject, &b->subject)) {
+  if (!cf_rname_identical(&a->subject, &b->subject)) {
     return differ(w, "cert %zu: subject", i);
   }
   eff_serial(sa, &sa_len, ra, a);
@@ -1645,10 +1630,10 @@ static void encode_cert_fields(struct fieldset *f, const struct cf_recipe *r,
   struct cf_rcert t;
   char name[CF_RECIPE_MAX_CERT_NAME + 1];
   struct wbuf *w;
-  decoded_name(name, c->tpl, i);
+  cf_rb_cert_name(name, c->tpl, i);
   cf_rcert_init(&t, c->tpl, name, (int)i, c->key);
 
-  if (!same_name(&c->subject, &t.subject)) {
+  if (!cf_rname_identical(&c->subject, &t.subject)) {
     w_dn(field(f, F_SUBJECT), &c->subject);
   }
   if (c->has_issuer_name) {

@@ -95,6 +95,12 @@ int cf_recipe_to_bytes_why(uint8_t **out, size_t *out_len,
 int cf_recipe_same_model(const struct cf_recipe *a, const struct cf_recipe *b,
                          char *why, size_t why_len);
 
+/* cf_rb_cert_name writes the name cert |idx| of template |tpl| has in a
+ * decoded recipe ("ica1"): the name its default serial and, for the root
+ * and ica templates, its default subject come from. */
+void cf_rb_cert_name(char out[CF_RECIPE_MAX_CERT_NAME + 1],
+                     enum cf_template tpl, size_t idx);
+
 #ifdef __cplusplus
 }
 #endif

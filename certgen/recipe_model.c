@@ -200,6 +200,21 @@ void cf_rcert_init(struct cf_rcert *c, enum cf_template tpl, const char *name,
   }
 }
 
+int cf_rname_identical(const struct cf_rname *a, const struct cf_rname *b) {
+  if (a->num_attrs != b->num_attrs) {
+    return 0;
+  }
+  for (size_t i = 0; i < a->num_attrs && i < CF_RECIPE_MAX_ATTRS; i++) {
+    const struct cf_rattr *x = &a->attrs[i], *y = &b->attrs[i];
+    if (strcmp(x->oid, y->oid) != 0 || x->type != y->type ||
+        x->value_len != y->value_len ||
+        (x->value_len > 0 && memcmp(x->value, y->value, x->value_len) != 0)) {
+      return 0;
+    }
+  }
+  return 1;
+}
+
 int cf_rcert_has_ext(const struct cf_rcert *c, enum cf_ext_id id) {
   switch (id) {
     case CF_EXT_BC:

@@ -5,7 +5,10 @@
  * correct device decides, and the validator decides. Built once per
  * validator and for every canary (chain_oracle_<canary>) by
  * mk/chainfuzz.mk, with CF_TARGET_VALIDATOR set. Seeds: corpus/chain_oracle
- * (the catalogue, encoded: `certgen seeds --oracle-corpus`).
+ * (the catalogue, encoded: `certgen seeds --oracle-corpus`). Mutations:
+ * libFuzzer's, with chain_oracle.dict, and on one call in
+ * CF_RECIPE_STRUCTURAL_ONE_IN the recipe mutator's
+ * (certgen/recipe_mutator.h: whole certificates and fields).
  *
  * Findings (include/chainfuzz/finding.h), oracle=spec:
  *  - accept-when-should-reject: the validator accepts what the oracle says
@@ -42,6 +45,7 @@
 #include "known_rules.h"
 #include "oracle.h"
 #include "recipe_bytes.h"
+#include "recipe_mutator.h"
 #include "signed_bytes.h"
 #include "warm_up.h"
 
@@ -70,6 +74,11 @@ static const char *g_write_case;
 #endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Structural mutations of the recipe (certgen/recipe_mutator.h): an
+ * intermediate inserted, basicConstraints or EKU changed, the device's
+ * purpose or name, ... next to libFuzzer's byte-level ones. */
+CF_RECIPE_CUSTOM_MUTATOR()
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
   char err[256];
@@ -101,6 +110,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   size_t case_len = 0, pos;
   char err[256], detail[512];
 
+  CF_CASE_MUTATION_REPLAY(data, size);
   cf_finding_set_input(data, size);
   memset(&built, 0, sizeof(built));
   if (!cf_recipe_from_bytes(&r, data, size)) {
