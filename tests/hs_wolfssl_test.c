@@ -250,6 +250,44 @@ static void test_not_applicable(void) {
   free(in);
 }
 
+/* anchor_with_trailing_bytes: the anchor blob with two bytes after its
+ * certificate (wolfSSL loads the certificate and ignores them) and a
+ * device that allows no intermediate. */
+static void anchor_with_trailing_bytes(struct cf_case *c) {
+  static uint8_t buf[8192];
+  if (c->num_anchors == 0 || c->anchors[0].len + 2 > sizeof(buf)) {
+    return;
+  }
+  memcpy(buf, c->anchors[0].data, c->anchors[0].len);
+  buf[c->anchors[0].len] = 0x05;
+  buf[c->anchors[0].len + 1] = 0x00;
+  c->anchors[0].data = buf;
+  c->anchors[0].len += 2;
+  c->profile.max_depth = 0;
+}
+
+/* The max-depth walk stops at an anchor named by the case even when the
+ * case's blob has bytes after the certificate (cf_blob_match, as the
+ * validator adapter does): the intermediate the device trusts is no
+ * intermediate of the path. */
+static void test_anchor_trailing(uint16_t version) {
+  struct cf_hs_server_config srv = {version, 0, 0, 0, CF_HS_DEVICE};
+  struct cf_transcript t;
+  struct cf_hs_result r;
+  size_t len = 0;
+  uint8_t *in = record_case(&len, "valid::misc::anchor-is-intermediate-partial",
+                            anchor_with_trailing_bytes, 0, &srv);
+  int ran = replay(&r, &t, in, len, CF_HS_DEVICE);
+  tap_ok(in != NULL && ran && r.completed,
+         "trusted intermediate with trailing bytes, max depth 0, v%04x: the "
+         "device completes (%d %s)",
+         version, r.native_code, r.native_text);
+  if (ran) {
+    cf_hs_result_free(&r);
+  }
+  free(in);
+}
+
 int main(void) {
   char err[256];
   if (!cf_pool_load(&g_pool, "certgen/keys", err, sizeof(err))) {
@@ -269,6 +307,8 @@ int main(void) {
   test_hrr();
   test_resume();
   test_not_applicable();
+  test_anchor_trailing(0x0303);
+  test_anchor_trailing(0x0304);
   cf_pool_free(&g_pool);
   return tap_done();
 }
