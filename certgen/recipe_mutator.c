@@ -296,8 +296,16 @@ static int edit_chain(struct mctx *m) {
 
 /* --- one certificate ------------------------------------------------------ */
 
+/* pick_cert picks the certificate a field edit changes: half the time an
+ * intermediate of the chain as sent (where the CA-flag, path-length, key
+ * usage and EKU checks of CAs apply), else any. */
 static struct cf_rcert *pick_cert(struct mctx *m) {
-  m->cert = (int)cf_rng_below(&m->rng, m->r->num_certs);
+  const struct cf_rdevice *dev = &m->r->device;
+  if (dev->num_chain > 1 && cf_rng_below(&m->rng, 2) == 0) {
+    m->cert = dev->chain[1 + cf_rng_below(&m->rng, dev->num_chain - 1)];
+  } else {
+    m->cert = (int)cf_rng_below(&m->rng, m->r->num_certs);
+  }
   return &m->r->certs[m->cert];
 }
 

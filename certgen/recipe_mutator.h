@@ -91,9 +91,10 @@ size_t cf_recipe_crossover(const uint8_t *data1, size_t size1,
 /* CF_RECIPE_STRUCTURAL_ONE_IN: the libFuzzer hook makes a structural
  * mutation on one call in this many and hands the others to libFuzzer's
  * LLVMFuzzerMutate (byte-level, with the target's dictionary). A
- * structural call costs a decode and an encode, no signature. */
+ * structural call costs a decode and an encode, no signature: far less
+ * than the run it feeds. */
 #ifndef CF_RECIPE_STRUCTURAL_ONE_IN
-#define CF_RECIPE_STRUCTURAL_ONE_IN 3
+#define CF_RECIPE_STRUCTURAL_ONE_IN 2
 #endif
 
 /* CF_RECIPE_CUSTOM_MUTATOR() opts a recipe-bytes target into this mutator,
