@@ -370,8 +370,8 @@ static const struct cf_oracle_rule kRules[R_COUNT] = {
                         "anyExtendedKeyUsage"},
     [R_EKU_CA] = {"eku.ca", EIT, CF_REASON_EKU,
                   "RFC 5280 4.2.1.12; CA/B BR 7.1.2.6",
-                  "a CA's EKU omits the purpose: libraries differ on EKU "
-                  "chaining"},
+                  "a CA's EKU omits the purpose (anyExtendedKeyUsage "
+                  "included): libraries differ on EKU chaining"},
     [R_ALG_NOT_ACCEPTED] = {"alg.not-accepted", REJ,
                             CF_REASON_WEAK_ALGORITHM,
                             "RFC 5280 6.1.3 (a)(1); RFC 9155; device "
@@ -421,8 +421,9 @@ static const struct cf_oracle_rule kRules[R_COUNT] = {
                              CF_REASON_NAME_MISMATCH,
                              "RFC 6125 6.4.2; RFC 5890 2.3.2.1",
                              "the device's name is no DNS host name: bytes "
-                             "no DNS name has (non-ASCII, control or space) "
-                             "that match a SAN byte for byte, or a leading "
+                             "no host name has (anything but letters, "
+                             "digits, '-', '_' and '.') that a SAN matches, "
+                             "or a leading "
                              "dot that a SAN's name is under (OpenSSL reads "
                              "it as 'any subdomain'); matching is defined on "
                              "host names and libraries differ"},
@@ -1205,23 +1206,6 @@ static int check_sent(struct outcome *o, const struct ctx *x) {
 
 /* --- 4. per-path checks ---------------------------------------------------- */
 
-/* dn_identical: the same attributes, string types and bytes (what
- * libraries that compare encodings, like Go, require). */
-static int dn_identical(const struct cf_rname *a, const struct cf_rname *b) {
-  if (a->num_attrs != b->num_attrs) {
-    return 0;
-  }
-  for (size_t i = 0; i < a->num_attrs; i++) {
-    const struct cf_rattr *x = &a->attrs[i], *y = &b->attrs[i];
-    if (strcmp(x->oid, y->oid) != 0 || x->type != y->type ||
-        x->value_len != y->value_len ||
-        memcmp(x->value, y->value, x->value_len) != 0) {
-      return 0;
-    }
-  }
-  return 1;
-}
-
 /* aki_mismatch: |c|'s authorityKeyIdentifier and |iss|'s
  * subjectKeyIdentifier are both present and (as far as the recipe tells)
  * different. "auto" values are SHA-1 of the key, so two autos differ only
@@ -1258,7 +1242,7 @@ static int check_links(struct outcome *o, const struct ctx *x,
   }
   for (size_t i = 0; i + 1 < p->len; i++) {
     const struct cf_rcert *c = at(x, p, i), *iss = at(x, p, i + 1);
-    if (!dn_identical(issuer_dn(x->r, c), &iss->subject)) {
+    if (!cf_rname_identical(issuer_dn(x->r, c), &iss->subject)) {
       found(o, R_PATH_NAME_NOT_IDENTICAL,
             "cert '%s': issuer DN not byte-identical to '%s' subject", c->name,
             iss->name);
@@ -2225,8 +2209,13 @@ static int check_eku(struct outcome *o, const struct ctx *x,
   }
   for (size_t i = 1; i < p->len; i++) {
     const struct cf_rcert *c = at(x, p, i);
-    if (eku_present(c) && !eku_has(c, want) && !eku_has(c, kOidAnyEku)) {
-      found(o, R_EKU_CA, "cert '%s': CA EKU without %s", c->name, want);
+    /* anyExtendedKeyUsage alone is no wider: BoringSSL's and OpenSSL's
+     * purpose checks (xku_reject) want the purpose's own bit in a CA too,
+     * and the CA/B BR TLS subordinate CA profile (7.1.2.6) forbids
+     * anyExtendedKeyUsage. */
+    if (eku_present(c) && !eku_has(c, want)) {
+      found(o, R_EKU_CA, "cert '%s': CA EKU without %s%s", c->name, want,
+            eku_has(c, kOidAnyEku) ? " (anyExtendedKeyUsage only)" : "");
     }
   }
   return o->rule;
@@ -2284,11 +2273,14 @@ static int strip_dot(const uint8_t *s, size_t *len) {
   return 0;
 }
 
-/* dns_bytes: |len| bytes at |s| are printable ASCII without space, what
- * every DNS name (as an A-label) and wildcard pattern is made of. */
-static int dns_bytes(const uint8_t *s, size_t len) {
+/* host_bytes: |len| bytes at |s| are what a host name is made of
+ * (RFC 1123 2.1 letters, digits, hyphens and dots; '_' too, which DNS
+ * carries and devices meet): no wildcard, no other punctuation. */
+static int host_bytes(const uint8_t *s, size_t len) {
   for (size_t i = 0; i < len; i++) {
-    if (s[i] <= 0x20 || s[i] >= 0x7f) {
+    uint8_t ch = s[i];
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+          (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' || ch == '_')) {
       return 0;
     }
   }
@@ -2352,7 +2344,7 @@ static int check_name(struct outcome *o, const struct ctx *x,
   const struct cf_rcert *leaf = at(x, p, 0);
   int wildcards = !(prof->flags & CF_PROFILE_FLAG_NO_WILDCARDS);
   const uint8_t *ref = (const uint8_t *)prof->dns_name;
-  int q, full = 0, part = 0, psl = 0, dot = 0;
+  int q, full = 0, part = 0, psl = 0, dot = 0, spelled = 0;
   if (prof->name_type == CF_NAME_IP) {
     int mapped = 0;
     for (size_t i = 0; san_present(leaf) && i < leaf->san.num; i++) {
@@ -2402,6 +2394,7 @@ static int check_name(struct outcome *o, const struct ctx *x,
         psl |= q == M_PUBLIC_SUFFIX;
       } else {
         size_t pat_len = g->value_len, ref_len = prof->dns_name_len;
+        spelled |= pat_len == ref_len && ieq(g->value, ref, ref_len);
         int stripped = strip_dot(g->value, &pat_len);
         stripped |= strip_dot(ref, &ref_len);
         dot |= stripped && dns_match(&q, g->value, pat_len, ref, ref_len,
@@ -2409,10 +2402,20 @@ static int check_name(struct outcome *o, const struct ctx *x,
       }
     }
     if (full) {
-      if (!dns_bytes(ref, prof->dns_name_len)) {
+      if (!host_bytes(ref, prof->dns_name_len)) {
         found(o, R_NAME_REF_NOT_DNS, "leaf '%s': %s matches, but is no DNS name",
               leaf->name, prof->dns_name);
       }
+      return o->rule;
+    }
+    if (spelled) {
+      /* The same bytes, but not a name the matcher accepts: the reference
+       * holds a '*' (or is otherwise no host name), which a library that
+       * compares the bytes first finds (BoringSSL, found by the hour
+       * runs), and one that parses the SAN as a wildcard does not. */
+      found(o, R_NAME_REF_NOT_DNS,
+            "leaf '%s': %s is no host name; a SAN spells it byte for byte",
+            leaf->name, prof->dns_name);
       return o->rule;
     }
     if (prof->dns_name_len > 1 && ref[0] == '.') {

@@ -1234,6 +1234,12 @@ static void test_policies_and_extensions(void) {
   set_eku(ICA, 1, "1.3.6.1.5.5.7.3.4");
   EITHER(EKU, "eku.ca", "ICA EKU emailProtection only");
   std3();
+  set_eku(ICA, 1, "2.5.29.37.0");
+  EITHER(EKU, "eku.ca", "ICA EKU anyExtendedKeyUsage only (BoringSSL rejects)");
+  std3();
+  set_eku(ICA, 2, "2.5.29.37.0", "1.3.6.1.5.5.7.3.1");
+  ACCEPT("ICA EKU anyExtendedKeyUsage and serverAuth");
+  std3();
   set_eku(ICA, 2, "1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2");
   ACCEPT("ICA EKU with serverAuth");
 
@@ -1293,6 +1299,28 @@ static void test_names(void) {
   set_name("a b.example.com");
   EITHER(NAME_MISMATCH, "name.reference-not-dns",
          "a space in the device name, matched by a wildcard");
+  /* A device name "*" and a SAN "*" (hour runs, BoringSSL compares the
+   * bytes before it looks for a wildcard); "*.example.com" the same. */
+  std3();
+  san_dns(LEAF, "*");
+  set_name("*");
+  EITHER(NAME_MISMATCH, "name.reference-not-dns",
+         "device name * equal to the SAN *");
+  san_dns(LEAF, "*.Example.com");
+  set_name("*.example.com");
+  EITHER(NAME_MISMATCH, "name.reference-not-dns",
+         "device name *.example.com equal to the SAN but for case");
+  san_dns(LEAF, "*");
+  set_name("a");
+  REJECT(NAME_MISMATCH, "name.dns-mismatch", "device name a, SAN *");
+  /* '&' is no host-name byte: a wildcard that covers it is an EITHER
+   * (BoringSSL's wildcard matches letters, digits and '-' only). */
+  san_dns(LEAF, "*.example.com");
+  set_name("d&evice.example.com");
+  EITHER(NAME_MISMATCH, "name.reference-not-dns",
+         "device name d&evice.example.com under SAN *.example.com");
+  set_name("de_vice.example.com");
+  ACCEPT("device name de_vice.example.com under SAN *.example.com");
   /* A device name with a leading dot (found from an empty corpus: OpenSSL
    * reads it as "any subdomain"). */
   std3();
@@ -1553,6 +1581,19 @@ static void test_features(void) {
   check(cf_known_rule_find("openssl", "name.dns-mismatch", "", CF_ACCEPT,
                            CF_REASON_NONE) == NULL,
         "known rules: openssl accepting a plain DNS mismatch is not");
+  /* A defect a validator takes on the path it takes off the path too
+   * (Mbed TLS's non-minimal serial, hour runs); not the other way. */
+  check(cf_known_rule_find("mbedtls", "parse.der", "unused", CF_ACCEPT,
+                           CF_REASON_NONE) != NULL,
+        "known rules: mbedtls parse.der ACCEPT covers an unused certificate");
+  check(cf_known_rule_find("wolfssl", "parse.duplicate-extension", "unused", CF_ACCEPT,
+                           CF_REASON_NONE) == NULL,
+        "known rules: wolfssl parse.duplicate-extension ACCEPT is not known, unused or not");
+  check(cf_known_rule_find("openssl", "parse.time", "unused", CF_ACCEPT,
+                           CF_REASON_NONE) != NULL &&
+            cf_known_rule_find("openssl", "parse.time", "", CF_ACCEPT,
+                               CF_REASON_NONE) == NULL,
+        "known rules: OpenSSL's unused parse.time entry does not cover the path");
 }
 
 static void test_all_rules_hit(void) {

@@ -113,13 +113,25 @@ static size_t path_trust_len(X509_STORE_CTX *ctx, X509 *leaf, X509 **anchors,
     return 0;
   }
   size_t num = sk_X509_num(path);
-  if (is_anchor(sk_X509_value(path, num - 1), anchors, num_anchors)) {
-    return num;
-  }
   if ((X509_VERIFY_PARAM_get_flags(X509_STORE_CTX_get0_param(ctx)) &
        X509_V_FLAG_PARTIAL_CHAIN) &&
       is_anchor(sk_X509_value(path, 0), anchors, num_anchors)) {
     return 1;
+  }
+  if (num > CF_MAX_PATH) {
+    /* The snapshot's chain builder does not stop at a certificate it has
+     * already chained: names that chain in a loop (an empty subject
+     * issued under an empty issuer) fill the chain up to the depth limit
+     * before it ends at an anchor. Report it up to the first anchor. */
+    for (size_t i = 1; i < CF_MAX_PATH; i++) {
+      if (is_anchor(sk_X509_value(path, i), anchors, num_anchors)) {
+        return i + 1;
+      }
+    }
+    return 0;
+  }
+  if (is_anchor(sk_X509_value(path, num - 1), anchors, num_anchors)) {
+    return num;
   }
   return 0;
 }
