@@ -2389,7 +2389,13 @@ static int check_name(struct outcome *o, const struct ctx *x,
       }
       if (dns_match(&q, g->value, g->value_len, ref, prof->dns_name_len,
                     wildcards)) {
-        full |= q == M_EXACT;
+        /* A SAN with a trailing dot is not in the preferred name syntax
+         * (RFC 5280 4.2.1.6): matching it, even against a reference with
+         * the same dot, is the libraries' choice (BoringSSL strips the
+         * reference's dot only; found from an empty corpus). */
+        int san_dot = g->value_len > 1 && g->value[g->value_len - 1] == '.';
+        full |= q == M_EXACT && !san_dot;
+        dot |= q == M_EXACT && san_dot;
         part |= q == M_PARTIAL;
         psl |= q == M_PUBLIC_SUFFIX;
       } else {

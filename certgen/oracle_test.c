@@ -1313,6 +1313,15 @@ static void test_names(void) {
   san_dns(LEAF, "*");
   set_name("a");
   REJECT(NAME_MISMATCH, "name.dns-mismatch", "device name a, SAN *");
+  /* A trailing dot on both sides (from an empty corpus: BoringSSL strips
+   * the reference's dot, not the SAN's). */
+  san_dns(LEAF, "*.example.com.");
+  set_name("device.example.com.");
+  EITHER(NAME_MISMATCH, "name.trailing-dot",
+         "device name device.example.com. under SAN *.example.com.");
+  san_dns(LEAF, "device.example.com.");
+  EITHER(NAME_MISMATCH, "name.trailing-dot",
+         "device name device.example.com. against SAN device.example.com.");
   /* '&' is no host-name byte: a wildcard that covers it is an EITHER
    * (BoringSSL's wildcard matches letters, digits and '-' only). */
   san_dns(LEAF, "*.example.com");

@@ -3,6 +3,7 @@
  * native-code table and the verdicts it gives on inputs that need no
  * certificate generator. Real chains with known verdicts are checked by
  * certgen's seedgen_test. */
+#include <stdio.h>
 #include <string.h>
 
 #include <openssl/x509.h>
@@ -100,10 +101,41 @@ static void test_registry(void) {
   tap_ok(cf_validator_find("nope") == NULL, "an unknown name finds nothing");
 }
 
+/* A case from chain_oracle_boringssl's hour run (issue 13, second round):
+ * a pinned leaf with an empty subject under partial-chain, whose issuer's
+ * issuer name is empty too. The snapshot's chain builder loops through
+ * the names up to the depth limit (a chain of 31 certificates, longer
+ * than CF_MAX_PATH); the adapter reported ERROR INTERNAL ("accepted path
+ * holds a certificate that is not in the case") until it named the
+ * pinned leaf first. Run from the repository root. */
+static void test_names_loop(void) {
+  static uint8_t buf[1 << 16];
+  struct cf_case c;
+  struct cf_verdict v;
+  FILE *f = fopen("tests/cases/boringssl-pinned-leaf-names-loop.case", "rb");
+  size_t len = f != NULL ? fread(buf, 1, sizeof(buf), f) : 0;
+  if (f != NULL) {
+    fclose(f);
+  }
+  int parsed = len > 0 && cf_case_parse(&c, NULL, buf, len) == CF_CASE_OK;
+  tap_ok(parsed, "the names-loop case parses (%zu bytes)", len);
+  if (!parsed) {
+    return;
+  }
+  cf_boringssl_verify(&v, &c);
+  tap_ok(v.decision == CF_ACCEPT && v.path_len == 1 &&
+             v.path[0].role == CF_ROLE_LEAF,
+         "pinned leaf in a names loop: ACCEPT, path = the leaf (got %s %s, "
+         "path of %zu: %s)",
+         cf_decision_name(v.decision), cf_reason_name(v.reason),
+         (size_t)v.path_len, v.native_text != NULL ? v.native_text : "");
+}
+
 int main(void) {
   test_registry();
   test_reason_table();
   test_reason_names();
   test_parse_verdicts();
+  test_names_loop();
   return tap_done();
 }
