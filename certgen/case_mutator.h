@@ -301,6 +301,21 @@ int cf_mutation_record_replay(
  * (AFL++ uses chainfuzz_case_mutator.so instead); LLVMFuzzerMutate is
  * declared weak so those flavors link without it. */
 #define CF_CASE_CUSTOM_MUTATOR()                                              \
+  CF_MUTATOR_HOOKS(CF_CASE_STRUCTURAL_ONE_IN,                                 \
+                   cf_case_mutate(data, size, max_size, seed,                 \
+                                  cf_case_mutator_pool(),                     \
+                                  cf_mutation_byte_mutator(LLVMFuzzerMutate)), \
+                   cf_case_crossover(data1, size1, data2, size2, out,         \
+                                     max_out_size, seed,                      \
+                                     cf_case_mutator_pool()))
+
+/* CF_MUTATOR_HOOKS(ONE_IN, MUTATE, CROSSOVER) defines the two libFuzzer
+ * hooks around a structural mutator, with its mutation records: one call
+ * in ONE_IN is the expression MUTATE (of data, size, max_size, seed), the
+ * others LLVMFuzzerMutate; the crossover is the expression CROSSOVER (of
+ * data1, size1, data2, size2, out, max_out_size, seed). The case mutator
+ * above and the recipe mutator (recipe_mutator.h) are its two users. */
+#define CF_MUTATOR_HOOKS(ONE_IN, MUTATE, CROSSOVER)                           \
   __attribute__((weak)) size_t LLVMFuzzerMutate(uint8_t *data, size_t size,   \
                                                 size_t max_size);             \
   size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, \
@@ -308,7 +323,7 @@ int cf_mutation_record_replay(
   size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, \
                                  unsigned int seed) {                         \
     if (!cf_mutation_replaying() && LLVMFuzzerMutate != NULL &&              \
-        seed % CF_CASE_STRUCTURAL_ONE_IN != 0) {                              \
+        seed % (ONE_IN) != 0) {                                               \
       return LLVMFuzzerMutate(data, size, max_size);                          \
     }                                                                         \
     struct cf_mutation_record rec_ = {CF_MUTATION_OP_MUTATE,                  \
@@ -317,9 +332,7 @@ int cf_mutation_record_replay(
                                           : 0,                                \
                                       seed, max_size, data, size, NULL, 0};   \
     cf_mutation_record_begin(&rec_);                                          \
-    size_t n_ = cf_case_mutate(data, size, max_size, seed,                    \
-                               cf_case_mutator_pool(),                        \
-                               cf_mutation_byte_mutator(LLVMFuzzerMutate));   \
+    size_t n_ = (MUTATE);                                                     \
     cf_mutation_record_end();                                                 \
     return n_;                                                                \
   }                                                                           \
@@ -335,8 +348,7 @@ int cf_mutation_record_replay(
                                       seed, max_out_size, data1, size1,       \
                                       data2, size2};                          \
     cf_mutation_record_begin(&rec_);                                          \
-    size_t n_ = cf_case_crossover(data1, size1, data2, size2, out,            \
-                                  max_out_size, seed, cf_case_mutator_pool()); \
+    size_t n_ = (CROSSOVER);                                                  \
     cf_mutation_record_end();                                                 \
     return n_;                                                                \
   }

@@ -107,40 +107,10 @@ size_t cf_recipe_crossover(const uint8_t *data1, size_t size1,
  * never called; LLVMFuzzerMutate is weak so those flavors link without
  * it. */
 #define CF_RECIPE_CUSTOM_MUTATOR()                                            \
-  __attribute__((weak)) size_t LLVMFuzzerMutate(uint8_t *data, size_t size,   \
-                                                size_t max_size);             \
-  size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, \
-                                 unsigned int seed);                          \
-  size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, \
-                                 unsigned int seed) {                         \
-    if (!cf_mutation_replaying() && LLVMFuzzerMutate != NULL &&              \
-        seed % CF_RECIPE_STRUCTURAL_ONE_IN != 0) {                            \
-      return LLVMFuzzerMutate(data, size, max_size);                          \
-    }                                                                         \
-    struct cf_mutation_record rec_ = {CF_MUTATION_OP_MUTATE, 0, seed,         \
-                                      max_size, data, size, NULL, 0};         \
-    cf_mutation_record_begin(&rec_);                                          \
-    size_t n_ = cf_recipe_mutate(data, size, max_size, seed);                 \
-    cf_mutation_record_end();                                                 \
-    return n_;                                                                \
-  }                                                                           \
-  size_t LLVMFuzzerCustomCrossOver(const uint8_t *data1, size_t size1,        \
-                                   const uint8_t *data2, size_t size2,        \
-                                   uint8_t *out, size_t max_out_size,         \
-                                   unsigned int seed);                        \
-  size_t LLVMFuzzerCustomCrossOver(const uint8_t *data1, size_t size1,        \
-                                   const uint8_t *data2, size_t size2,        \
-                                   uint8_t *out, size_t max_out_size,         \
-                                   unsigned int seed) {                       \
-    struct cf_mutation_record rec_ = {CF_MUTATION_OP_CROSSOVER, 0,            \
-                                      seed, max_out_size, data1, size1,       \
-                                      data2, size2};                          \
-    cf_mutation_record_begin(&rec_);                                          \
-    size_t n_ = cf_recipe_crossover(data1, size1, data2, size2, out,          \
-                                    max_out_size, seed);                      \
-    cf_mutation_record_end();                                                 \
-    return n_;                                                                \
-  }
+  CF_MUTATOR_HOOKS(CF_RECIPE_STRUCTURAL_ONE_IN,                               \
+                   cf_recipe_mutate(data, size, max_size, seed),              \
+                   cf_recipe_crossover(data1, size1, data2, size2, out,       \
+                                       max_out_size, seed))
 
 #ifdef __cplusplus
 }
