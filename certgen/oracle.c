@@ -2344,7 +2344,7 @@ static int check_name(struct outcome *o, const struct ctx *x,
   const struct cf_rcert *leaf = at(x, p, 0);
   int wildcards = !(prof->flags & CF_PROFILE_FLAG_NO_WILDCARDS);
   const uint8_t *ref = (const uint8_t *)prof->dns_name;
-  int q, full = 0, part = 0, psl = 0, dot = 0, spelled = 0;
+  int q, full = 0, full_dot = 0, part = 0, psl = 0, dot = 0, spelled = 0;
   if (prof->name_type == CF_NAME_IP) {
     int mapped = 0;
     for (size_t i = 0; san_present(leaf) && i < leaf->san.num; i++) {
@@ -2395,7 +2395,7 @@ static int check_name(struct outcome *o, const struct ctx *x,
          * reference's dot only; found from an empty corpus). */
         int san_dot = g->value_len > 1 && g->value[g->value_len - 1] == '.';
         full |= q == M_EXACT && !san_dot;
-        dot |= q == M_EXACT && san_dot;
+        full_dot |= q == M_EXACT && san_dot;
         part |= q == M_PARTIAL;
         psl |= q == M_PUBLIC_SUFFIX;
       } else {
@@ -2414,6 +2414,13 @@ static int check_name(struct outcome *o, const struct ctx *x,
       }
       return o->rule;
     }
+    if (full_dot && !host_bytes(ref, prof->dns_name_len)) {
+      found(o, R_NAME_REF_NOT_DNS,
+            "leaf '%s': %s matches a SAN with a trailing dot, but is no DNS "
+            "name", leaf->name, prof->dns_name);
+      return o->rule;
+    }
+    dot |= full_dot;
     if (spelled) {
       /* The same bytes, but not a name the matcher accepts: the reference
        * holds a '*' (or is otherwise no host name), which a library that

@@ -1322,6 +1322,10 @@ static void test_names(void) {
   san_dns(LEAF, "device.example.com.");
   EITHER(NAME_MISMATCH, "name.trailing-dot",
          "device name device.example.com. against SAN device.example.com.");
+  san_dns(LEAF, "d\x8fvice.example.com.");
+  set_name("d\x8fvice.example.com.");
+  EITHER(NAME_MISMATCH, "name.reference-not-dns",
+         "a non-ASCII device name with a trailing dot, the same SAN");
   /* '&' is no host-name byte: a wildcard that covers it is an EITHER
    * (BoringSSL's wildcard matches letters, digits and '-' only). */
   san_dns(LEAF, "*.example.com");

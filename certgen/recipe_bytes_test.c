@@ -46,9 +46,12 @@ static const size_t kRandomInputs[4] = {2500, 2500, 11000, 4000};
  * name; a wildcard SAN word *and* a matching device name), which a bounded
  * blind run of this size meets by chance only; the fuzzer starts from the
  * seeds, which reach every one of them (test 1). This bound catches a
- * decoder change that makes blind inputs much poorer. */
+ * decoder change that makes blind inputs much poorer. 17: the catalogue
+ * reached 70 rules on 2026-12-07 (the issue 13 hour runs' scenarios), and
+ * the rule new to it (name.reference-not-dns: a device name that is no
+ * host name *and* a SAN that spells it) is such a conjunction. */
 static const size_t kMaxMissedAll = 6;
-static const size_t kMaxMissedBlind = 16;
+static const size_t kMaxMissedBlind = 17;
 
 static struct cf_pool g_pool;
 
