@@ -412,18 +412,6 @@ err:
 
 /* --- the device's depth limit ------------------------------------------- */
 
-static int is_anchor(const struct cf_case *c, const uint8_t *der,
-                     size_t der_len) {
-  for (size_t i = 0; i < c->num_anchors; i++) {
-    /* A prefix too: wolfSSL loads an anchor blob's certificate and
-     * ignores bytes after it (validators/wolfssl.c does the same). */
-    if (cf_blob_match(&c->anchors[i], der, der_len) != 0) {
-      return 1;
-    }
-  }
-  return 0;
-}
-
 /* path_intermediates counts the intermediates of the path wolfSSL relied on
  * for |leaf| (the signer ParseCertRelative finds in |cm|, its signer, ...,
  * until a self-signed certificate or an anchor of |c|), as the adapter's
@@ -446,7 +434,7 @@ static size_t path_intermediates(WOLFSSL_CERT_MANAGER *cm,
     const uint8_t *up = ca->derCert->buffer;
     size_t up_len = ca->derCert->length;
     if ((up_len == der_len && memcmp(up, der, der_len) == 0) ||
-        is_anchor(c, up, up_len)) {
+        cf_case_is_anchor(c, up, up_len)) {
       break;
     }
     n++;

@@ -75,6 +75,16 @@ int cf_blob_match(const struct cf_blob *b, const uint8_t *der, size_t len) {
   return b->len == len ? 2 : 1;
 }
 
+int cf_case_is_anchor(const struct cf_case *c, const uint8_t *der,
+                      size_t der_len) {
+  for (size_t i = 0; i < c->num_anchors; i++) {
+    if (cf_blob_match(&c->anchors[i], der, der_len) != 0) {
+      return 1;
+    }
+  }
+  return 0;
+}
+
 int cf_verdict_add_entry(struct cf_verdict *out, enum cf_cert_role role,
                          size_t index) {
   if (out->path_len >= CF_MAX_PATH || index > UINT8_MAX) {

@@ -235,19 +235,6 @@ static int no_recv(WOLFSSL *ssl, char *buf, int len, void *ctx) {
   return WOLFSSL_CBIO_ERR_CONN_CLOSE;
 }
 
-/* is_anchor returns 1 if |der| is a trust anchor of |c|: its bytes, or
- * their start when the anchor's blob has bytes after the certificate
- * (wolfSSL_CertManagerLoadCABuffer parses the first DER element and keeps
- * only it): cf_blob_match, as cf_verdict_add_path names it. */
-static int is_anchor(const struct cf_case *c, const uint8_t *der, size_t der_len) {
-  for (size_t i = 0; i < c->num_anchors; i++) {
-    if (cf_blob_match(&c->anchors[i], der, der_len) != 0) {
-      return 1;
-    }
-  }
-  return 0;
-}
-
 /* anchor_like returns the index of a trust anchor of |c| with the same
  * subject name and public key as the self-signed |der|, or -1. wolfSSL
  * accepts a self-signed chain CA the server sent when an anchor of that name
@@ -346,7 +333,7 @@ static int report_path(struct cf_verdict *out, size_t *out_intermediates,
       /* A self-signed anchor signs itself: the path has ended. A sent
        * self-signed CA that an anchor of the same name and key verified
        * ends at that anchor. */
-      ok = is_anchor(c, der, der_len);
+      ok = cf_case_is_anchor(c, der, der_len);
       if (!ok) {
         int a = anchor_like(c, der, der_len);
         if (a >= 0) {
@@ -358,7 +345,7 @@ static int report_path(struct cf_verdict *out, size_t *out_intermediates,
     if (!cf_verdict_add_path(out, c, up, up_len)) {
       break;
     }
-    if (is_anchor(c, up, up_len)) {
+    if (cf_case_is_anchor(c, up, up_len)) {
       ok = 1;
       break;
     }

@@ -110,6 +110,12 @@ int cf_verdict_add_path(struct cf_verdict *out, const struct cf_case *c,
  * otherwise (and for an empty |der|). */
 int cf_blob_match(const struct cf_blob *b, const uint8_t *der, size_t der_len);
 
+/* cf_case_is_anchor says whether |der| is one of |c|'s trust anchors by
+ * cf_blob_match (its bytes, or the start of an anchor blob with bytes after
+ * the certificate, which wolfSSL's loader ignores). */
+int cf_case_is_anchor(const struct cf_case *c, const uint8_t *der,
+                      size_t der_len);
+
 /* cf_path_entry_der returns the bytes of entry |e| of case |c| in |*out_der|
  * and |*out_len|; 0 if |e| names no certificate of |c|. */
 int cf_path_entry_der(const uint8_t **out_der, size_t *out_len,
