@@ -1048,6 +1048,24 @@ static void default_serial(uint8_t out[8], const struct cf_recipe *r,
 }
 
 /* build_tbs encodes the TBSCertificate of cert |c|. */
+/* add_unique_id writes issuerUniqueID ([1]) or subjectUniqueID ([2]):
+ * IMPLICIT BIT STRING, no unused bits, |len| bytes (RFC 5280 4.1). */
+static int add_unique_id(struct build_ctx *b, CBB *tbs, int present,
+                         unsigned tag, const uint8_t *bytes, size_t len) {
+  CBB child;
+  if (!present) {
+    return 1;
+  }
+  if (!CBB_add_asn1(tbs, &child, CBS_ASN1_CONTEXT_SPECIFIC | tag) ||
+      !CBB_add_u8(&child, 0) ||
+      !CBB_add_bytes(&child, bytes,
+                     len < CF_RECIPE_MAX_HEX ? len : CF_RECIPE_MAX_HEX) ||
+      !CBB_flush(tbs)) {
+    return fail(b, "out of memory");
+  }
+  return 1;
+}
+
 static int build_tbs(struct build_ctx *b, uint8_t **out, size_t *out_len,
                      const struct cf_rcert *c, const struct cf_rname *issuer,
                      const EVP_PKEY *subject_key, const EVP_PKEY *aki_key,
@@ -1096,6 +1114,12 @@ static int build_tbs(struct build_ctx *b, uint8_t **out, size_t *out_len,
     }
   } else if (!add_explicit_spki(b, &tbs, subject_key,
                                 c->spki == CF_SPKI_EXPLICIT_GENERATOR)) {
+    goto err;
+  }
+  if (!add_unique_id(b, &tbs, c->has_issuer_uid, 1, c->issuer_uid,
+                     c->issuer_uid_len) ||
+      !add_unique_id(b, &tbs, c->has_subject_uid, 2, c->subject_uid,
+                     c->subject_uid_len)) {
     goto err;
   }
   if (c->version == 3 && !add_extensions(b, &tbs, c, subject_key, aki_key)) {

@@ -119,6 +119,8 @@ struct walk {
   CBS nb, na;  /* contents */
   CBS subject; /* element */
   CBS spki;    /* element */
+  int has_iuid, has_suid;
+  CBS iuid, suid; /* issuerUniqueID, subjectUniqueID contents */
   int has_exts;
   CBS exts;      /* contents of the Extensions SEQUENCE */
   CBS tbs_rest;  /* what follows in the TBS */
@@ -155,6 +157,14 @@ static int walk(struct walk *w, const uint8_t *der, size_t der_len) {
       !CBS_get_any_asn1(&validity, &w->na, &w->na_tag) ||
       !CBS_get_asn1_element(&tbs, &w->subject, CBS_ASN1_SEQUENCE) ||
       !CBS_get_asn1_element(&tbs, &w->spki, CBS_ASN1_SEQUENCE)) {
+    return 0;
+  }
+  if ((w->has_iuid = CBS_peek_asn1_tag(&tbs, CBS_ASN1_CONTEXT_SPECIFIC | 1)) &&
+      !CBS_get_asn1(&tbs, &w->iuid, CBS_ASN1_CONTEXT_SPECIFIC | 1)) {
+    return 0;
+  }
+  if ((w->has_suid = CBS_peek_asn1_tag(&tbs, CBS_ASN1_CONTEXT_SPECIFIC | 2)) &&
+      !CBS_get_asn1(&tbs, &w->suid, CBS_ASN1_CONTEXT_SPECIFIC | 2)) {
     return 0;
   }
   if (CBS_peek_asn1_tag(&tbs,
@@ -449,8 +459,15 @@ static void test_version_serial_time(void) {
   add_cert(&r, CF_TPL_LEAF, "t2049", "leaf-p256", 0);
   add_cert(&r, CF_TPL_LEAF, "tforce", "leaf-p256", 0);
   add_cert(&r, CF_TPL_LEAF, "traw", "leaf-p256", 0);
+  add_cert(&r, CF_TPL_LEAF, "v1uid", "leaf-p256", 0);
   r.certs[1].version = 1;
+  r.certs[10].version = 1;
+  r.certs[10].has_subject_uid = 1; /* version 1: written all the same */
   r.certs[2].version = 2;
+  r.certs[2].has_issuer_uid = 1;
+  r.certs[2].issuer_uid[0] = 0xab;
+  r.certs[2].issuer_uid_len = 1;
+  r.certs[2].has_subject_uid = 1;
   r.certs[3].serial[0] = 0x00;
   r.certs[3].serial_len = 1;
   r.certs[4].serial[0] = 0xff;
@@ -484,6 +501,15 @@ static void test_version_serial_time(void) {
   check(x != NULL && X509_get_version(x) == X509_VERSION_2,
         "version 2 encoded as [0] INTEGER 1");
   X509_free(x);
+  static const uint8_t kUid[] = {0x00, 0xab}, kEmptyUid[] = {0x00};
+  check(walk_built(&w, &b, 2) && w.has_iuid && w.has_suid &&
+            cbs_eq(&w.iuid, kUid, 2) && cbs_eq(&w.suid, kEmptyUid, 1),
+        "unique identifiers: [1] BIT STRING 00 ab, [2] empty BIT STRING");
+  check(walk_built(&w, &b, 10) && !w.has_version && !w.has_iuid &&
+            w.has_suid && cbs_eq(&w.suid, kEmptyUid, 1),
+        "a subjectUniqueID in version 1 is written as asked");
+  check(walk_built(&w, &b, 3) && !w.has_iuid && !w.has_suid,
+        "no unique identifiers by default");
   x = parse(&b, 0);
   check(x != NULL && X509_get_version(x) == X509_VERSION_3,
         "version 3 encoded as [0] INTEGER 2");

@@ -60,6 +60,8 @@ enum prop {
   C_SIGNED_BY,
   C_SUBJECT,
   C_VERSION,
+  C_ISSUER_UID,
+  C_SUBJECT_UID,
   C_SERIAL,
   C_NOT_BEFORE,
   C_NOT_AFTER,
@@ -1211,6 +1213,24 @@ static int do_version(struct parser *p, const struct line *l) {
   return 1;
 }
 
+static int do_issuer_uid(struct parser *p, const struct line *l) {
+  struct cf_rcert *c = cur(p);
+  if (!nargs_exact(p, l, 1, "issuer-unique-id HEX | - (empty)")) return 0;
+  c->has_issuer_uid = 1;
+  return parse_hex(p, &l->toks[1], l->toks[1].s, l->toks[1].len,
+                   c->issuer_uid, CF_RECIPE_MAX_HEX, &c->issuer_uid_len, 1,
+                   "issuer-unique-id");
+}
+
+static int do_subject_uid(struct parser *p, const struct line *l) {
+  struct cf_rcert *c = cur(p);
+  if (!nargs_exact(p, l, 1, "subject-unique-id HEX | - (empty)")) return 0;
+  c->has_subject_uid = 1;
+  return parse_hex(p, &l->toks[1], l->toks[1].s, l->toks[1].len,
+                   c->subject_uid, CF_RECIPE_MAX_HEX, &c->subject_uid_len, 1,
+                   "subject-unique-id");
+}
+
 static int do_serial(struct parser *p, const struct line *l) {
   struct cf_rcert *c = cur(p);
   if (!nargs_exact(p, l, 1, "serial HEX (content octets, e.g. 01 or 00ff)"))
@@ -1939,6 +1959,8 @@ static const struct prop_def kProps[] = {
     {"signed-by", PART_CERT, C_SIGNED_BY, 0, do_signed_by},
     {"subject", PART_CERT, C_SUBJECT, 0, do_subject},
     {"version", PART_CERT, C_VERSION, 0, do_version},
+    {"issuer-unique-id", PART_CERT, C_ISSUER_UID, 0, do_issuer_uid},
+    {"subject-unique-id", PART_CERT, C_SUBJECT_UID, 0, do_subject_uid},
     {"serial", PART_CERT, C_SERIAL, 0, do_serial},
     {"not-before", PART_CERT, C_NOT_BEFORE, 0, do_not_before},
     {"not-after", PART_CERT, C_NOT_AFTER, 0, do_not_after},

@@ -59,6 +59,11 @@
  *                                      wrong key)
  *      subject DN | empty
  *      version 1 | 2 | 3               1: no extensions are written
+ *      issuer-unique-id HEX | -        issuerUniqueID [1] / subjectUniqueID
+ *      subject-unique-id HEX | -       [2]: a BIT STRING of these bytes (no
+ *                                      unused bits; - empty), written at
+ *                                      any version (RFC 5280 4.1.2.8 allows
+ *                                      them in version 2 and 3 only)
  *      serial HEX                      the INTEGER's content octets as
  *                                      encoded: 00 zero, ff -1, 0001 non-
  *                                      minimal, 21+ bytes too long. Default:
@@ -388,6 +393,11 @@ struct cf_rcert {
   int signed_by;  /* key pool index, or -1: the issuer's key */
   struct cf_rname subject;
   int version; /* 1, 2 or 3 */
+  /* issuerUniqueID and subjectUniqueID: present or not, and the BIT
+   * STRING's bytes (after its unused-bits octet, which is 0). */
+  int has_issuer_uid, has_subject_uid;
+  uint8_t issuer_uid[CF_RECIPE_MAX_HEX], subject_uid[CF_RECIPE_MAX_HEX];
+  size_t issuer_uid_len, subject_uid_len;
   uint8_t serial[CF_RECIPE_MAX_HEX];
   size_t serial_len; /* 0: default */
   struct cf_rtime not_before, not_after;

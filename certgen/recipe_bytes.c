@@ -37,7 +37,8 @@
  *           1950-2049 becomes auto
  *   ALG     1 byte % 13 (cf_sig_alg; 0 default); CF_ALG_OID: an OID follows
  *
- * Cert fields (ID % 27), in enum cert_field order: subject DN,
+ * Cert fields (ID % 27; ID 0xff then K: the fields added since, K % 1),
+ * in enum cert_field order: subject DN,
  * issuer-name DN, signed-by KEY, version (1 + v % 3), serial (1 byte
  * length % 65, 0 the default serial, then the bytes), not-before TIME,
  * not-after TIME, sig-alg ALG (both), tbs-sig-alg ALG, outer-sig-alg ALG,
@@ -53,7 +54,9 @@
  * OIDs), policy-constraints (2 bytes, 0xff absent), inhibit-any-policy
  * (0xff absent), extension (bit 0 critical, OID, 1 length byte, value;
  * appended), duplicate (1 byte, bit per cf_ext_id), spki (% 3), pad (2
- * bytes), defects (2 bytes, bit per cf_defect).
+ * bytes), defects (2 bytes, bit per cf_defect), unique-ids (1 byte: bit 0
+ * issuerUniqueID, bit 1 subjectUniqueID; each present one then 1 length
+ * byte % 65 and the bytes).
  *
  * Device fields (ID % 10): anchors (count % 7, then one cert index byte
  * each; 0 is `anchors none`), chain (1 + count % 6 indices), time (1 byte %
@@ -275,7 +278,11 @@ static const enum cf_str_type kStrTypes[] = {
 static const char *const kSlots[] = {"root",         "root2", "intermediate",
                                      "intermediate2", "leaf",  "attacker"};
 
-/* Field kinds. Only ever append: seeds depend on the numbers. */
+/* Field kinds. Only ever append: seeds depend on the numbers. The kinds
+ * up to F_DEFECTS (the first version) are ID % F_V1_COUNT, so that a new
+ * kind leaves every fuzzed input (crashes/ reproducers) decoding as it
+ * did; a later kind is written F_ESCAPE then K, for F_V1_COUNT +
+ * K % (F_COUNT - F_V1_COUNT). */
 enum cert_field {
   F_SUBJECT = 0,
   F_ISSUER_NAME,
@@ -304,8 +311,11 @@ enum cert_field {
   F_SPKI,
   F_PAD,
   F_DEFECTS,
+  F_V1_COUNT,
+  F_UNIQUE_IDS = F_V1_COUNT,
   F_COUNT,
 };
+#define F_ESCAPE 0xff
 
 enum device_field {
   D_ANCHORS = 0,
@@ -451,15 +461,7 @@ static size_t rd_clamp(const struct rd *r, size_t len) {
   return len < left ? len : left;
 }
 
-/* long_name writes the long name of code |k| (0..125) into |out|
- * (capacity |cap|) and returns its length. The shape is k % 6: a 63-byte
- * label (the DNS maximum), a 64-byte one (one over), 253 bytes (the
- * longest name), 254 (one over), 65 bytes (just over the 64 of
- * ub-common-name and of fixed buffers), 121 one-letter labels (253 bytes);
- * each under example.com. The variant (k / 6) % 4: as is, under a "*."
- * wildcard, upper case, with a trailing dot. The same code gives the same
- * name, so a SAN and the device's name can match. */
-static size_t long_name(uint8_t *out, size_t cap, unsigned k) {
+size_t cf_rb_long_name(uint8_t *out, size_t cap, unsigned k) {
   static const char kApex[] = ".example.com";
   static const size_t kTotal[6] = {75, 76, 253, 254, 65, 253};
   uint8_t buf[CF_RECIPE_MAX_VALUE + 8];
@@ -506,7 +508,7 @@ static void rd_str(struct rd *r, enum vocab voc, uint8_t *out, size_t cap,
   if (v == 0xff) {
     uint8_t b = rd_u8(r);
     if (b >= 130) {
-      *out_len = long_name(out, cap, b - 130u);
+      *out_len = cf_rb_long_name(out, cap, b - 130u);
       return;
     }
     len = rd_clamp(r, 127 + (size_t)b);
@@ -729,7 +731,9 @@ static void resolve_time(struct cf_rtime *out, const struct tspec *s,
 static void cert_field(struct rd *r, struct cf_rcert *c, struct pending *p) {
   uint8_t b, b1;
   size_t n;
-  unsigned id = rd_u8(r) % F_COUNT;
+  unsigned id = rd_u8(r);
+  id = id == F_ESCAPE ? F_V1_COUNT + rd_u8(r) % (F_COUNT - F_V1_COUNT)
+                      : id % F_V1_COUNT;
   switch (id) {
     case F_SUBJECT:
       rd_dn(r, &c->subject);
@@ -886,6 +890,23 @@ static void cert_field(struct rd *r, struct cf_rcert *c, struct pending *p) {
     case F_DEFECTS:
       c->defects = (uint32_t)rd_be(r, 2) & ((1u << CF_DEF_COUNT) - 1);
       break;
+    case F_UNIQUE_IDS: {
+      uint8_t which = rd_u8(r);
+      c->has_issuer_uid = which & 1;
+      c->has_subject_uid = (which >> 1) & 1;
+      c->issuer_uid_len = c->subject_uid_len = 0;
+      if (c->has_issuer_uid) {
+        n = rd_clamp(r, rd_u8(r) % (CF_RECIPE_MAX_HEX + 1));
+        rd_bytes(r, c->issuer_uid, n);
+        c->issuer_uid_len = n;
+      }
+      if (c->has_subject_uid) {
+        n = rd_clamp(r, rd_u8(r) % (CF_RECIPE_MAX_HEX + 1));
+        rd_bytes(r, c->subject_uid, n);
+        c->subject_uid_len = n;
+      }
+      break;
+    }
   }
 }
 
@@ -1302,6 +1323,14 @@ static int same_cert(struct why *w, size_t i, const struct cf_recipe *ra,
       (cf_rcert_has_ext(a, CF_EXT_NC) && a->nc_critical != b->nc_critical)) {
     return differ(w, "cert %zu: name constraints", i);
   }
+  if (a->has_issuer_uid != b->has_issuer_uid ||
+      a->has_subject_uid != b->has_subject_uid ||
+      (a->has_issuer_uid && !same_bytes(a->issuer_uid, a->issuer_uid_len,
+                                        b->issuer_uid, b->issuer_uid_len)) ||
+      (a->has_subject_uid && !same_bytes(a->subject_uid, a->subject_uid_len,
+                                         b->subject_uid, b->subject_uid_len))) {
+    return differ(w, "cert %zu: unique identifiers", i);
+  }
   if (a->ski_mode != b->ski_mode ||
       (a->ski_mode == 2 && !same_bytes(a->ski, a->ski_len, b->ski, b->ski_len))) {
     return differ(w, "cert %zu: ski", i);
@@ -1437,11 +1466,11 @@ static void w_str(struct wbuf *w, enum vocab voc, const uint8_t *s,
       return;
     }
   }
-  /* A long name the decoder makes (long_name) is two bytes, and a literal
+  /* A long name the decoder makes (cf_rb_long_name) is two bytes, and a literal
    * of its length may not fit in a record. */
   for (unsigned k = 0; len >= 65 && k < 126; k++) {
     uint8_t name[CF_RECIPE_MAX_VALUE];
-    size_t name_len = long_name(name, sizeof(name), k);
+    size_t name_len = cf_rb_long_name(name, sizeof(name), k);
     if (same_bytes(name, name_len, s, len)) {
       w_u8(w, 0xff);
       w_u8(w, (uint8_t)(130 + k));
@@ -1620,6 +1649,10 @@ static struct wbuf *field(struct fieldset *f, unsigned id) {
   } else {
     f->start[f->num++] = f->buf.len;
   }
+  if (id >= F_V1_COUNT) {
+    w_u8(&f->buf, F_ESCAPE);
+    id -= F_V1_COUNT;
+  }
   w_u8(&f->buf, (uint8_t)id);
   return &f->buf;
 }
@@ -1796,6 +1829,22 @@ static void encode_cert_fields(struct fieldset *f, const struct cf_recipe *r,
   }
   if (c->defects != 0) {
     w_be(field(f, F_DEFECTS), c->defects, 2);
+  }
+  if (c->has_issuer_uid || c->has_subject_uid) {
+    w = field(f, F_UNIQUE_IDS);
+    w_u8(w, (uint8_t)((c->has_issuer_uid ? 1 : 0) | (c->has_subject_uid ? 2 : 0)));
+    if (c->issuer_uid_len > CF_RECIPE_MAX_HEX ||
+        c->subject_uid_len > CF_RECIPE_MAX_HEX) {
+      f->buf.failed = 1;
+    }
+    if (c->has_issuer_uid) {
+      w_u8(w, (uint8_t)c->issuer_uid_len);
+      w_bytes(w, c->issuer_uid, c->issuer_uid_len);
+    }
+    if (c->has_subject_uid) {
+      w_u8(w, (uint8_t)c->subject_uid_len);
+      w_bytes(w, c->subject_uid, c->subject_uid_len);
+    }
   }
 }
 

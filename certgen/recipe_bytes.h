@@ -101,6 +101,18 @@ int cf_recipe_same_model(const struct cf_recipe *a, const struct cf_recipe *b,
 void cf_rb_cert_name(char out[CF_RECIPE_MAX_CERT_NAME + 1],
                      enum cf_template tpl, size_t idx);
 
+/* cf_rb_long_name writes the long host name of code |k| (0..125) into
+ * |out| (capacity |cap|) and returns its length: the name STR 0xff
+ * (130 + k) decodes to. The shape is k % 6: a 63-byte label (the DNS
+ * maximum), a 64-byte one (one over), 253 bytes (the longest name), 254
+ * (one over), 65 bytes (just over the 64 of ub-common-name and of fixed
+ * buffers), 121 one-letter labels (253 bytes); each under example.com.
+ * The variant (k / 6) % 4: as is, under a "*." wildcard, upper case, with
+ * a trailing dot. The same code gives the same name, so a SAN and the
+ * device's name can match. */
+#define CF_RB_LONG_NAMES 126
+size_t cf_rb_long_name(uint8_t *out, size_t cap, unsigned k);
+
 #ifdef __cplusplus
 }
 #endif

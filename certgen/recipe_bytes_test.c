@@ -49,9 +49,11 @@ static const size_t kRandomInputs[4] = {2500, 2500, 11000, 4000};
  * decoder change that makes blind inputs much poorer. 17: the catalogue
  * reached 70 rules on 2026-12-07 (the issue 13 hour runs' scenarios), and
  * the rule new to it (name.reference-not-dns: a device name that is no
- * host name *and* a SAN that spells it) is such a conjunction. */
+ * host name *and* a SAN that spells it) is such a conjunction. 18: 71
+ * rules (unique identifiers, issue 13): parse.unique-id-v1 needs version 1
+ * *and* the escaped field 0xff 0x00, a three-byte conjunction. */
 static const size_t kMaxMissedAll = 6;
-static const size_t kMaxMissedBlind = 17;
+static const size_t kMaxMissedBlind = 18;
 
 static struct cf_pool g_pool;
 

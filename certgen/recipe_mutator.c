@@ -225,6 +225,13 @@ static int insert_ica(struct mctx *m) {
   ica->line = (unsigned)at + 1;
   ica->issuer = up;
   below->issuer = (int)at;
+  /* One in four is self-issued: its issuer's subject under a new key (a
+   * key rollover), which RFC 5280 leaves out of the pathLen count (6.1.4
+   * (l)) and of name constraints (6.1.3 (b)); the cert below then names
+   * two certificates as its issuer, told apart by the key identifiers. */
+  if (up != (int)at && cf_rng_below(&m->rng, 4) == 0) {
+    ica->subject = r->certs[up].subject;
+  }
   int pos = list_find(dev->chain, dev->num_chain, (int)at + 1);
   if (pos >= 0 && dev->num_chain < CF_RB_MAX_CHAIN) {
     list_insert_at(dev->chain, &dev->num_chain, (size_t)pos + 1, (int)at);
@@ -309,7 +316,54 @@ static struct cf_rcert *pick_cert(struct mctx *m) {
   return &m->r->certs[m->cert];
 }
 
+/* issuer_dn is the issuer DN cert |i| is built with. */
+static const struct cf_rname *issuer_dn(const struct cf_recipe *r, size_t i) {
+  const struct cf_rcert *c = &r->certs[i];
+  return c->has_issuer_name ? &c->issuer_name : &r->certs[c->issuer].subject;
+}
+
+/* tight_path_len gives a CA above the leaf (on its issuer links) the
+ * pathLen of the non-self-issued intermediates below it, or one fewer:
+ * the edge of RFC 5280 6.1.4 (l)-(m) that a lax validator misses, which a
+ * pathLen drawn from 0-2 rarely hits once the chain is long. */
+static int tight_path_len(struct mctx *m) {
+  struct cf_recipe *r = m->r;
+  int up[CF_RB_MAX_CERTS], below[CF_RB_MAX_CERTS];
+  size_t n = 0;
+  int cur = r->device.chain[0], count = 0;
+  for (size_t step = 0; step < r->num_certs; step++) {
+    int next = r->certs[cur].issuer;
+    if (next == cur || next < 0 || (size_t)next >= r->num_certs) {
+      break;
+    }
+    if (step > 0) { /* |cur| is an intermediate below |next| */
+      count += !cf_rname_identical(&r->certs[cur].subject, issuer_dn(r, (size_t)cur));
+    }
+    if (count > 0 && list_find(up, n, next) < 0 && n < CF_RB_MAX_CERTS) {
+      up[n] = next;
+      below[n++] = count;
+    }
+    cur = next;
+  }
+  if (n == 0) {
+    return 0;
+  }
+  size_t k = cf_rng_below(&m->rng, n);
+  struct cf_rcert *c = &r->certs[up[k]];
+  int len = below[k] - (int)cf_rng_below(&m->rng, 2);
+  if (c->bc == CF_RBC_CA && c->bc_path_len == len) {
+    return 0;
+  }
+  c->bc = CF_RBC_CA;
+  c->bc_path_len = len;
+  m->cert = up[k];
+  return 1;
+}
+
 static int edit_bc(struct mctx *m) {
+  if (cf_rng_below(&m->rng, 4) == 0) {
+    return tight_path_len(m);
+  }
   struct cf_rcert *c = pick_cert(m);
   enum cf_bc_mode bc = c->bc;
   int len = c->bc_path_len, crit = c->bc_critical;
@@ -427,9 +481,68 @@ static const struct cf_gn *leaf_dns(struct mctx *m) {
   return n > 0 ? dns[cf_rng_below(&m->rng, n)] : NULL;
 }
 
+/* set_leaf_san makes the leaf's SAN the |n| DNS names of |names|. */
+static void set_leaf_san(struct mctx *m, char names[][CF_RECIPE_MAX_VALUE + 1],
+                         size_t n) {
+  struct cf_rcert *leaf = &m->r->certs[m->r->device.chain[0]];
+  memset(&leaf->san, 0, sizeof(leaf->san));
+  leaf->san_present = 1;
+  leaf->san.num = n;
+  for (size_t i = 0; i < n; i++) {
+    leaf->san.names[i].type = CF_GN_DNS;
+    leaf->san.names[i].value_len = strlen(names[i]);
+    memcpy(leaf->san.names[i].value, names[i], leaf->san.names[i].value_len);
+  }
+  m->cert = m->r->device.chain[0];
+}
+
+/* edit_long_name sets the device's name to a name at a length limit
+ * (cf_rb_long_name: a label of 63, names of 65, 253, ...) and the leaf's
+ * SAN to it, to it under a wildcard, in upper case or with a trailing
+ * dot, or to it with one byte changed near its end (past the 64th), where
+ * code that compares a prefix no longer looks. A name over the limits
+ * (a label of 64, 254 bytes) goes in the SAN only. */
+static int edit_long_name(struct mctx *m) {
+  struct cf_profile *p = &m->r->device.profile;
+  char names[1][CF_RECIPE_MAX_VALUE + 1];
+  uint8_t dev[CF_RECIPE_MAX_VALUE];
+  unsigned shape = (unsigned)cf_rng_below(&m->rng, 6);
+  unsigned variant = (unsigned)cf_rng_below(&m->rng, 5); /* 4: near miss */
+  size_t dev_len = cf_rb_long_name(dev, sizeof(dev), shape);
+  size_t len = cf_rb_long_name((uint8_t *)names[0], CF_RECIPE_MAX_VALUE,
+                               shape + 6 * (variant % 4));
+  names[0][len] = '\0';
+  if (!cf_profile_set_dns_name(p, (const char *)dev, dev_len) && variant == 4) {
+    return 0; /* a near miss of a name the device cannot hold */
+  }
+  if (variant == 4) {
+    names[0][len - 5] = 'x'; /* example.cxm */
+  }
+  set_leaf_san(m, names, 1);
+  return 1;
+}
+
+/* edit_many_sans fills the leaf's SAN to its 8 names: the device's name
+ * last, or not at all. */
+static int edit_many_sans(struct mctx *m) {
+  const struct cf_profile *p = &m->r->device.profile;
+  char names[CF_RECIPE_MAX_GNS][CF_RECIPE_MAX_VALUE + 1];
+  size_t n = CF_RECIPE_MAX_GNS;
+  for (size_t i = 0; i < n; i++) {
+    snprintf(names[i], sizeof(names[i]), "san%zu.example.net", i);
+  }
+  if (p->name_type == CF_NAME_DNS && p->dns_name_len > 0 &&
+      cf_rng_below(&m->rng, 2) == 0) {
+    snprintf(names[n - 1], sizeof(names[n - 1]), "%s", p->dns_name);
+  }
+  set_leaf_san(m, names, n);
+  return 1;
+}
+
 /* edit_name sets the device's expected name to one of the leaf's DNS
- * names, a near miss of the current one, or none; or makes the leaf's SAN
- * one wildcard that covers the current name. */
+ * names, a near miss of the current one, a name at a length limit, or
+ * none; or makes the leaf's SAN one wildcard that covers the current name,
+ * or eight names. */
 static int edit_name(struct mctx *m) {
   struct cf_recipe *r = m->r;
   struct cf_profile *p = &r->device.profile;
@@ -439,7 +552,11 @@ static int edit_name(struct mctx *m) {
   snprintf(cur, sizeof(cur), "%s", have ? p->dns_name : "");
   dot = strchr(cur, '.');
   m->cert = -1;
-  switch (cf_rng_below(&m->rng, 7)) {
+  switch (cf_rng_below(&m->rng, 9)) {
+    case 7:
+      return edit_long_name(m);
+    case 8:
+      return edit_many_sans(m);
     case 0: { /* a DNS name of the leaf */
       const struct cf_gn *g = leaf_dns(m);
       if (g == NULL) {
@@ -480,21 +597,13 @@ static int edit_name(struct mctx *m) {
       p->ip_len = 0;
       return 1;
     default: { /* the leaf's SAN: one wildcard for the current name */
-      struct cf_rcert *leaf = &r->certs[r->device.chain[0]];
-      if (dot == NULL || dot[1] == '\0') {
+      char names[1][CF_RECIPE_MAX_VALUE + 1];
+      if (dot == NULL || dot[1] == '\0' ||
+          snprintf(names[0], sizeof(names[0]), "*%s", dot) >
+              CF_RECIPE_MAX_VALUE) {
         return 0;
       }
-      snprintf(out, sizeof(out), "*%s", dot);
-      if (strlen(out) > CF_RECIPE_MAX_VALUE) {
-        return 0;
-      }
-      memset(&leaf->san, 0, sizeof(leaf->san));
-      leaf->san_present = 1;
-      leaf->san.num = 1;
-      leaf->san.names[0].type = CF_GN_DNS;
-      memcpy(leaf->san.names[0].value, out, strlen(out));
-      leaf->san.names[0].value_len = strlen(out);
-      m->cert = r->device.chain[0];
+      set_leaf_san(m, names, 1);
       return 1;
     }
   }

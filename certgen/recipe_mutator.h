@@ -10,17 +10,21 @@
  * the recipe itself, as a person would edit a scenario:
  *
  *  - the chain: an intermediate inserted between a certificate and its
- *    issuer (the chain as sent grows with it), a certificate dropped (what
+ *    issuer (the chain as sent grows with it; one in four is self-issued,
+ *    a key rollover under its issuer's name), a certificate dropped (what
  *    it issued goes to its issuer), a certificate added to or removed from
  *    the trust store or the chain as sent;
- *  - one certificate's basicConstraints (cA, pathLen 0-2, absent, critical),
- *    keyUsage (keyCertSign, digitalSignature, absent), extendedKeyUsage
- *    (serverAuth, clientAuth, any, codeSigning, absent) or validity (just
- *    expired, not yet valid, the boundaries, the 2049/2050 switch, back to
- *    the template's);
+ *  - one certificate's basicConstraints (cA, pathLen 0-2, absent,
+ *    critical; or a CA above the leaf given the pathLen of the
+ *    intermediates below it, or one fewer), keyUsage (keyCertSign,
+ *    digitalSignature, absent), extendedKeyUsage (serverAuth, clientAuth,
+ *    any, codeSigning, absent) or validity (just expired, not yet valid,
+ *    the boundaries, the 2049/2050 switch, back to the template's);
  *  - the device: its purpose, or its expected name (a DNS name of the
- *    leaf, a near miss of the current one, none; or the leaf's SAN made a
- *    wildcard for it).
+ *    leaf, a near miss of the current one, none; a name at the length
+ *    limits, cf_rb_long_name, with the leaf's SAN the same, a wildcard, a
+ *    case or trailing-dot variant or a near miss past byte 64; or the
+ *    leaf's SAN made a wildcard for it, or eight names).
  *
  * The recipe is decoded (cf_recipe_from_bytes), changed, and encoded again
  * (cf_recipe_to_bytes, which is exact or refuses): so the output is the

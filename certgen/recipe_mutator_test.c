@@ -2,7 +2,8 @@
  * empty input (a root and a leaf) it reaches, in two or three mutations,
  * the chain shapes the CA-flag and path-length checks are about, as the
  * oracle judges them (a non-CA intermediate: REJECT NOT_CA; a pathLen-0
- * intermediate above another: REJECT PATH_LENGTH); on walks from the seeds
+ * intermediate above another: REJECT PATH_LENGTH), names at the length
+ * limits, a full SAN and self-issued intermediates; on walks from the seeds
  * of corpus/chain_oracle (or argv[1]; tests run from the repository root)
  * every output fits max_size, builds and is judged, every kind happens and
  * says which certificate it changed; same input and seed give the same
@@ -109,6 +110,138 @@ static void test_canary_shapes(void) {
   /* And the device side: purpose none is still judged. */
   size_t n5 = find_step(two, one, n1, CF_RMUT_PURPOSE, -1, -1);
   tap_ok(n5 > 0 && judge(&o, two, n5), "purpose mutation builds and is judged");
+}
+
+/* san_long returns the length of the leaf's one SAN name (0 if not one). */
+static size_t san_one_len(const struct cf_recipe *r) {
+  const struct cf_rcert *leaf = &r->certs[r->device.chain[0]];
+  return leaf->san_present && leaf->san.num == 1 ? leaf->san.names[0].value_len
+                                                 : 0;
+}
+
+/* test_name_shapes: the name mutation reaches names at the length limits
+ * and a full SAN, and the oracle judges each (a near miss past the 64th
+ * byte is a mismatch; the name of 253 matches itself). */
+static void test_name_shapes(void) {
+  static uint8_t out[MAX_SIZE];
+  size_t long_match = 0, long_miss = 0, max_len = 0, full_match = 0,
+         full_miss = 0, wrong = 0;
+  for (unsigned seed = 0; seed < 3000; seed++) {
+    struct cf_rmutation mu;
+    struct cf_oracle_result o;
+    size_t n = cf_recipe_mutate_ex(&mu, out, 0, MAX_SIZE, seed);
+    if (mu.kind != CF_RMUT_NAME) {
+      continue;
+    }
+    cf_recipe_from_bytes(&g_r, out, n);
+    const struct cf_profile *p = &g_r.device.profile;
+    const struct cf_rcert *leaf = &g_r.certs[g_r.device.chain[0]];
+    size_t one = san_one_len(&g_r);
+    int is_long = p->name_type == CF_NAME_DNS && p->dns_name_len > 64 &&
+                  one == p->dns_name_len;
+    int is_full = leaf->san_present && leaf->san.num == CF_RECIPE_MAX_GNS;
+    if (!is_long && !is_full) {
+      continue;
+    }
+    if (!judge(&o, out, n)) {
+      wrong++;
+      continue;
+    }
+    int same = is_long && memcmp(leaf->san.names[0].value, p->dns_name, one) == 0;
+    if (is_full) {
+      const struct cf_gn *last = &leaf->san.names[CF_RECIPE_MAX_GNS - 1];
+      same = p->name_type == CF_NAME_DNS && last->value_len == p->dns_name_len &&
+             memcmp(last->value, p->dns_name, last->value_len) == 0;
+      full_match += same && o.expect == CF_EXPECT_ACCEPT;
+      full_miss += !same && o.expect == CF_EXPECT_REJECT &&
+                   o.reason == CF_REASON_NAME_MISMATCH;
+      wrong += same != (o.expect == CF_EXPECT_ACCEPT);
+      continue;
+    }
+    max_len = p->dns_name_len > max_len ? p->dns_name_len : max_len;
+    if (same) {
+      long_match += o.expect == CF_EXPECT_ACCEPT;
+    } else {
+      long_miss += o.expect == CF_EXPECT_REJECT &&
+                   o.reason == CF_REASON_NAME_MISMATCH;
+    }
+  }
+  tap_ok(long_match > 0 && long_miss > 0,
+         "names over 64 bytes: %zu matched and accepted, %zu missed past byte 64 and rejected",
+         long_match, long_miss);
+  tap_ok(max_len == CF_MAX_DNS_NAME_LEN, "the longest is %zu bytes (RFC 1035's 253)", max_len);
+  tap_ok(full_match > 0 && full_miss > 0,
+         "eight SANs: %zu with the device's name last accepted, %zu without rejected",
+         full_match, full_miss);
+  tap_ok(wrong == 0, "and every one is judged as its names say (%zu not)", wrong);
+}
+
+/* is_self_issued_ica says whether cert |i| of g_r has its issuer's subject
+ * under another key. */
+static int is_self_issued_ica(size_t i) {
+  const struct cf_rcert *c = &g_r.certs[i];
+  return c->issuer != (int)i &&
+         cf_rname_identical(&c->subject, &g_r.certs[c->issuer].subject) &&
+         c->key != g_r.certs[c->issuer].key;
+}
+
+/* judge_recipe encodes g_r and judges it. */
+static int judge_recipe(struct cf_oracle_result *o) {
+  uint8_t *bytes = NULL;
+  size_t len = 0;
+  int ok = cf_recipe_to_bytes(&bytes, &len, &g_r) && judge(o, bytes, len);
+  free(bytes);
+  return ok;
+}
+
+/* test_self_issued: insert-ica sometimes makes a self-issued intermediate
+ * (its issuer's subject under another key); the oracle accepts the chain,
+ * and a pathLen 0 above it is not exceeded by it (RFC 5280 6.1.4 (l)),
+ * while the same chain with a name of its own is REJECT PATH_LENGTH. */
+static void test_self_issued(void) {
+  static uint8_t one[MAX_SIZE], two[MAX_SIZE];
+  size_t made = 0, accepted = 0, n1 = 0;
+  struct cf_oracle_result o;
+  /* root0 -> ica1 (its own name) -> leaf2 */
+  for (unsigned seed = 0; seed < 1000 && n1 == 0; seed++) {
+    struct cf_rmutation mu;
+    size_t n = cf_recipe_mutate_ex(&mu, one, 0, MAX_SIZE, seed);
+    if (mu.kind == CF_RMUT_INSERT_ICA) {
+      cf_recipe_from_bytes(&g_r, one, n);
+      n1 = is_self_issued_ica((size_t)mu.cert) ? 0 : n;
+    }
+  }
+  int not_counted = 0, counted = 0;
+  for (unsigned seed = 0; seed < 2000 && n1 > 0; seed++) {
+    struct cf_rmutation mu;
+    memcpy(two, one, n1);
+    size_t n = cf_recipe_mutate_ex(&mu, two, n1, MAX_SIZE, seed);
+    if (mu.kind != CF_RMUT_INSERT_ICA) {
+      continue;
+    }
+    cf_recipe_from_bytes(&g_r, two, n);
+    if (!is_self_issued_ica((size_t)mu.cert)) {
+      continue;
+    }
+    made++;
+    accepted += judge(&o, two, n) && o.expect == CF_EXPECT_ACCEPT;
+    /* root0 -> ica1 (pathLen 0) -> ica2 (self-issued) -> leaf3 */
+    if (g_r.num_certs != 4 || mu.cert != 2 || not_counted) {
+      continue;
+    }
+    g_r.certs[1].bc = CF_RBC_CA;
+    g_r.certs[1].bc_path_len = 0;
+    not_counted = judge_recipe(&o) && o.expect == CF_EXPECT_ACCEPT;
+    memcpy(g_r.certs[2].subject.attrs[0].value, "other", 5);
+    g_r.certs[2].subject.attrs[0].value_len = 5;
+    counted = judge_recipe(&o) && o.expect == CF_EXPECT_REJECT &&
+              o.reason == CF_REASON_PATH_LENGTH;
+  }
+  tap_ok(n1 > 0 && made > 0 && accepted == made,
+         "insert-ica made %zu self-issued intermediates, %zu accepted", made, accepted);
+  tap_ok(not_counted && counted,
+         "a pathLen 0 above a self-issued intermediate is not exceeded, above one "
+         "with its own name it is (RFC 5280 6.1.4 (l); %d, %d)", not_counted, counted);
 }
 
 static int cmp_str(const void *a, const void *b) {
@@ -271,6 +404,8 @@ int main(int argc, char **argv) {
     return 1;
   }
   test_canary_shapes();
+  test_name_shapes();
+  test_self_issued();
   test_walks(dir);
   test_small_room();
   test_crossover(dir);

@@ -86,6 +86,8 @@ static const char kFull[] =
     "  defect long-length\n"
     "  ski 0102\n"
     "  aki absent\n"
+    "  issuer-unique-id 0a0b\n"
+    "  subject-unique-id -\n"
     "  version 3\n"
     "  signed-by attacker-p256\n"
     "  issuer-name \"CN=Forged CA\"\n"
@@ -237,6 +239,9 @@ static void test_full(void) {
   check(c->ski_mode == 2 && c->ski_len == 2 && c->ski[1] == 2 &&
             c->aki_mode == 0,
         "leaf: ski HEX, aki absent");
+  check(c->has_issuer_uid && c->issuer_uid_len == 2 && c->issuer_uid[1] == 0x0b &&
+            c->has_subject_uid && c->subject_uid_len == 0,
+        "leaf: issuer-unique-id HEX, subject-unique-id - (empty)");
   check(c->version == 3 && c->signed_by == cf_pool_index("attacker-p256") &&
             c->has_issuer_name && c->issuer_name.num_attrs == 1 &&
             attr_is(&c->issuer_name.attrs[0], "2.5.4.3", CF_STR_UTF8,
@@ -508,6 +513,8 @@ static const struct bad kBad[] = {
      "'policies malformed' takes no OIDs"},
     {HDR ROOT "policies a.b\n", 6, 10, "bad policy 'a.b'"},
     {HDR ROOT "ski auto extra\n", 6, 10, "unexpected argument 'extra'"},
+    {HDR ROOT "issuer-unique-id 0g\n", 6, 18, "issuer-unique-id: '0g' is not hex"},
+    {HDR ROOT "subject-unique-id 123\n", 6, 19, "expected an even number of hex digits (or - for empty)"},
     {HDR ROOT "spki compressed\n", 6, 6, "bad spki 'compressed'"},
     {HDR ROOT "duplicate crl\n", 6, 11, "unknown extension 'crl'"},
     {HDR ROOT "pad -1\n", 6, 5, "expected a decimal number"},
