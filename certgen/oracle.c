@@ -39,6 +39,7 @@ enum {
   R_PARSE_EXPLICIT_DEFAULT,
   R_PARSE_SERIAL,
   R_PARSE_V2,
+  R_PARSE_UID_V1,
   R_PARSE_STRING,
   R_EXT_OPAQUE,
   R_PATH_UNTRUSTED,
@@ -147,6 +148,10 @@ static const struct cf_oracle_rule kRules[R_COUNT] = {
                     "RFC 5280 4.1.2.1",
                     "version 2 without unique identifiers SHOULD be version "
                     "1; some parsers accept only v3"},
+    [R_PARSE_UID_V1] = {"parse.unique-id-v1", EIT, CF_REASON_PARSE,
+                        "RFC 5280 4.1.2.8",
+                        "issuer or subject unique identifier in a version 1 "
+                        "certificate: CAs MUST NOT; some parsers refuse it"},
     [R_PARSE_STRING] = {"parse.string-type", EIT, CF_REASON_PARSE,
                         "RFC 5280 4.1.2.4, 4.1.2.6; X.680 41 (PrintableString, "
                         "IA5String); RFC 3629 (UTF-8)",
@@ -681,21 +686,54 @@ static int unicode_text(const struct cf_rattr *a) {
          (a->type == CF_STR_T61 && printable_value(a));
 }
 
+/* space_fold writes |a|'s value with RFC 4518 2.6.1's insignificant space
+ * handling into |out| (capacity CF_RECIPE_MAX_VALUE) and returns its
+ * length: no leading or trailing spaces, each internal run of spaces one
+ * space (the RFC's two-space form compares the same way). A value of
+ * spaces only becomes one space. */
+static size_t space_fold(uint8_t *out, const struct cf_rattr *a) {
+  size_t n = 0, i = 0, len = a->value_len;
+  while (i < len && a->value[i] == ' ') {
+    i++;
+  }
+  while (len > i && a->value[len - 1] == ' ') {
+    len--;
+  }
+  if (i == len) { /* RFC 4518: no non-space character, two spaces */
+    out[0] = ' ';
+    return 1;
+  }
+  for (; i < len; i++) {
+    if (a->value[i] == ' ' && n > 0 && out[n - 1] == ' ') {
+      continue;
+    }
+    out[n++] = a->value[i];
+  }
+  return n;
+}
+
 /* attr_equal compares two attributes as RFC 5280 7.1 asks, restricted to
- * what the oracle can do without StringPrep: same type OID; values equal
- * byte for byte after ASCII case folding; string types equal, except that
- * the types of unicode_text compare as one (RFC 4518 2.1 transcodes them
- * all to Unicode). No insignificant-space handling. */
+ * what the oracle can do without full StringPrep: same type OID; string
+ * types equal, except that the types of unicode_text compare as one (RFC
+ * 4518 2.1 transcodes them all to Unicode); values equal after ASCII case
+ * folding and, for unicode_text values, RFC 4518 2.6.1's insignificant
+ * space handling (OpenSSL's and BoringSSL's canonical names do both; no
+ * Unicode case folding or normalisation). */
 static int attr_equal(const struct cf_rattr *a, const struct cf_rattr *b) {
+  static uint8_t fa[CF_RECIPE_MAX_VALUE], fb[CF_RECIPE_MAX_VALUE];
   int a_text = unicode_text(a);
   int b_text = unicode_text(b);
-  if (strcmp(a->oid, b->oid) != 0 || a->value_len != b->value_len) {
+  if (strcmp(a->oid, b->oid) != 0) {
     return 0;
   }
   if (a->type != b->type && !(a_text && b_text)) {
     return 0;
   }
-  return ieq(a->value, b->value, a->value_len);
+  if (a_text && b_text) {
+    size_t la = space_fold(fa, a), lb = space_fold(fb, b);
+    return la == lb && ieq(fa, fb, la);
+  }
+  return a->value_len == b->value_len && ieq(a->value, b->value, a->value_len);
 }
 
 static int dn_equal(const struct cf_rname *a, const struct cf_rname *b) {
@@ -1111,9 +1149,13 @@ static void check_encoding(struct outcome *o, const struct cf_recipe *r,
           : (c->serial[0] & 0x80) ? "negative"
                                    : "zero");
   }
-  if (c->version == 2) {
+  if (c->version == 2 && !c->has_issuer_uid && !c->has_subject_uid) {
     found(o, R_PARSE_V2, "cert '%s': version 2 without unique identifiers",
           c->name);
+  }
+  if (c->version == 1 && (c->has_issuer_uid || c->has_subject_uid)) {
+    found(o, R_PARSE_UID_V1, "cert '%s': version 1 with a%s unique identifier",
+          c->name, c->has_issuer_uid ? "n issuer" : " subject");
   }
   const struct cf_gn_list *lists[3] = {san_present(c) ? &c->san : NULL,
                                        nc_present(c) ? &c->permitted : NULL,
@@ -1385,9 +1427,10 @@ static int check_basic_constraints(struct outcome *o, const struct ctx *x,
     const struct cf_rcert *c = at(x, p, i);
     int anchor = i == p->len - 1;
     if (anchor) {
-      /* v1/v2 anchors are common and legitimate; a v3 anchor that says it
-       * is not a CA is refused by some libraries. */
-      if (c->version == 3 && bc_of(c) != CF_RBC_CA) {
+      /* v1 anchors are common and legitimate; a v2 or v3 anchor without
+       * cA TRUE is refused by some libraries (OpenSSL's check_ca takes a
+       * certificate without basicConstraints for a CA only in version 1). */
+      if (c->version >= 2 && bc_of(c) != CF_RBC_CA) {
         found(o, R_ANCHOR_NOT_CA, "anchor '%s': no cA TRUE", c->name);
       }
     } else if (c->version < 3) {
