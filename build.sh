@@ -706,10 +706,25 @@ build_ours() {
     >&2 || die "build of chainfuzz in $out failed"
 }
 
+# check_disk warns when the build directory's file system has less room
+# than a build from nothing takes (BENCHMARKS.md: make test from a fresh
+# clone used 4.0 GB, 2.0 of them the replay flavor): a full disk shows up
+# much later as a failed link ("No space left on device"). A warning, not
+# an error: a cached rebuild needs far less.
+check_disk() {
+  local avail_mb
+  avail_mb=$(df -Pm "$BUILD" 2>/dev/null | awk 'NR == 2 {print $4}')
+  [[ $avail_mb =~ ^[0-9]+$ ]] || return 0
+  if (( avail_mb < 4096 )); then
+    log "warning: only $avail_mb MB free where $BUILD is; a build from nothing takes about 2 GB per flavor and make test about 4 GB (free some space, or set CHAINFUZZ_BUILD_DIR elsewhere)"
+  fi
+}
+
 build_flavor() {
   local flavor=$1 out=$BUILD/$1 t0 t1
   t0=$(date +%s)
   flavor_settings "$flavor"
+  check_disk
   log "[$flavor] libraries:$LIBS"
   t1=$(date +%s)
   build_boringssl "$out/boringssl" "$CC" "$CXX" "$LIB_CFLAGS" "$LIB_CXXFLAGS"
