@@ -181,6 +181,50 @@ static int fresh_key(const struct cf_recipe *r) {
   return first;
 }
 
+/* issuer_dn is the issuer DN cert |i| is built with. */
+static const struct cf_rname *issuer_dn(const struct cf_recipe *r, size_t i) {
+  const struct cf_rcert *c = &r->certs[i];
+  return c->has_issuer_name ? &c->issuer_name : &r->certs[c->issuer].subject;
+}
+
+/* tight_path_len gives a CA above the leaf (on its issuer links) the
+ * pathLen of the non-self-issued intermediates below it, or one fewer:
+ * the edge of RFC 5280 6.1.4 (l)-(m) that a lax validator misses, which a
+ * pathLen drawn from 0-2 rarely hits once the chain is long. */
+static int tight_path_len(struct mctx *m) {
+  struct cf_recipe *r = m->r;
+  int up[CF_RB_MAX_CERTS], below[CF_RB_MAX_CERTS];
+  size_t n = 0;
+  int cur = r->device.chain[0], count = 0;
+  for (size_t step = 0; step < r->num_certs; step++) {
+    int next = r->certs[cur].issuer;
+    if (next == cur || next < 0 || (size_t)next >= r->num_certs) {
+      break;
+    }
+    if (step > 0) { /* |cur| is an intermediate below |next| */
+      count += !cf_rname_identical(&r->certs[cur].subject, issuer_dn(r, (size_t)cur));
+    }
+    if (count > 0 && list_find(up, n, next) < 0 && n < CF_RB_MAX_CERTS) {
+      up[n] = next;
+      below[n++] = count;
+    }
+    cur = next;
+  }
+  if (n == 0) {
+    return 0;
+  }
+  size_t k = cf_rng_below(&m->rng, n);
+  struct cf_rcert *c = &r->certs[up[k]];
+  int len = below[k] - (int)cf_rng_below(&m->rng, 2);
+  if (c->bc == CF_RBC_CA && c->bc_path_len == len) {
+    return 0;
+  }
+  c->bc = CF_RBC_CA;
+  c->bc_path_len = len;
+  m->cert = up[k];
+  return 1;
+}
+
 /* insert_ica puts a new intermediate (the ica template) between a cert
  * that is not self-issued and its issuer; where that cert is in the chain
  * as sent, the intermediate follows it there. */
@@ -225,12 +269,25 @@ static int insert_ica(struct mctx *m) {
   ica->line = (unsigned)at + 1;
   ica->issuer = up;
   below->issuer = (int)at;
-  /* One in four is self-issued: its issuer's subject under a new key (a
-   * key rollover), which RFC 5280 leaves out of the pathLen count (6.1.4
-   * (l)) and of name constraints (6.1.3 (b)); the cert below then names
-   * two certificates as its issuer, told apart by the key identifiers. */
-  if (up != (int)at && cf_rng_below(&m->rng, 4) == 0) {
-    ica->subject = r->certs[up].subject;
+  m->cert = (int)at;
+  switch (cf_rng_below(&m->rng, 8)) {
+    /* One in four is no CA (cA FALSE, or no basicConstraints): the
+     * CA-flag check's shape in one step instead of two. */
+    case 0: ica->bc = CF_RBC_EE; break;
+    case 1: ica->bc = CF_RBC_ABSENT; break;
+    /* One in eight tightens a pathLen above the longer chain. */
+    case 2: tight_path_len(m); m->cert = (int)at; break;
+    /* One in four is self-issued: its issuer's subject under a new key (a
+     * key rollover), which RFC 5280 leaves out of the pathLen count (6.1.4
+     * (l)) and of name constraints (6.1.3 (b)); the cert below then names
+     * two certificates as its issuer, told apart by the key identifiers. */
+    case 3:
+    case 4:
+      if (up != (int)at) {
+        ica->subject = r->certs[up].subject;
+      }
+      break;
+    default: break;
   }
   int pos = list_find(dev->chain, dev->num_chain, (int)at + 1);
   if (pos >= 0 && dev->num_chain < CF_RB_MAX_CHAIN) {
@@ -314,50 +371,6 @@ static struct cf_rcert *pick_cert(struct mctx *m) {
     m->cert = (int)cf_rng_below(&m->rng, m->r->num_certs);
   }
   return &m->r->certs[m->cert];
-}
-
-/* issuer_dn is the issuer DN cert |i| is built with. */
-static const struct cf_rname *issuer_dn(const struct cf_recipe *r, size_t i) {
-  const struct cf_rcert *c = &r->certs[i];
-  return c->has_issuer_name ? &c->issuer_name : &r->certs[c->issuer].subject;
-}
-
-/* tight_path_len gives a CA above the leaf (on its issuer links) the
- * pathLen of the non-self-issued intermediates below it, or one fewer:
- * the edge of RFC 5280 6.1.4 (l)-(m) that a lax validator misses, which a
- * pathLen drawn from 0-2 rarely hits once the chain is long. */
-static int tight_path_len(struct mctx *m) {
-  struct cf_recipe *r = m->r;
-  int up[CF_RB_MAX_CERTS], below[CF_RB_MAX_CERTS];
-  size_t n = 0;
-  int cur = r->device.chain[0], count = 0;
-  for (size_t step = 0; step < r->num_certs; step++) {
-    int next = r->certs[cur].issuer;
-    if (next == cur || next < 0 || (size_t)next >= r->num_certs) {
-      break;
-    }
-    if (step > 0) { /* |cur| is an intermediate below |next| */
-      count += !cf_rname_identical(&r->certs[cur].subject, issuer_dn(r, (size_t)cur));
-    }
-    if (count > 0 && list_find(up, n, next) < 0 && n < CF_RB_MAX_CERTS) {
-      up[n] = next;
-      below[n++] = count;
-    }
-    cur = next;
-  }
-  if (n == 0) {
-    return 0;
-  }
-  size_t k = cf_rng_below(&m->rng, n);
-  struct cf_rcert *c = &r->certs[up[k]];
-  int len = below[k] - (int)cf_rng_below(&m->rng, 2);
-  if (c->bc == CF_RBC_CA && c->bc_path_len == len) {
-    return 0;
-  }
-  c->bc = CF_RBC_CA;
-  c->bc_path_len = len;
-  m->cert = up[k];
-  return 1;
 }
 
 static int edit_bc(struct mctx *m) {

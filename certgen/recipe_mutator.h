@@ -10,8 +10,9 @@
  * the recipe itself, as a person would edit a scenario:
  *
  *  - the chain: an intermediate inserted between a certificate and its
- *    issuer (the chain as sent grows with it; one in four is self-issued,
- *    a key rollover under its issuer's name), a certificate dropped (what
+ *    issuer (the chain as sent grows with it; one in four is no CA, one
+ *    in eight comes with a pathLen above it made tight, one in four is
+ *    self-issued, a key rollover under its issuer's name), a certificate dropped (what
  *    it issued goes to its issuer), a certificate added to or removed from
  *    the trust store or the chain as sent;
  *  - one certificate's basicConstraints (cA, pathLen 0-2, absent,
