@@ -2350,7 +2350,9 @@ static int text_match(const uint8_t *pat, size_t pat_len, const uint8_t *ref,
  * matched instead: "wildcard" (a dNSName SAN holds a '*'), "cn" (the
  * subject CN spells the name, but RFC 6125 6.4.4 rules the CN out) or
  * "as-text" (the device's IP address, written as text, matches a dNSName
- * SAN or, without SANs, the CN). "" when nothing explains a match. */
+ * SAN or, without SANs, the CN), "ip-literal" (the device's DNS name is an
+ * IP address that a wildcard dNSName covers by its text). "" when nothing
+ * explains a match. */
 static const char *name_feature(const struct cf_rcert *leaf,
                                 const uint8_t *ref, size_t ref_len, int ip) {
   int wildcard = 0, text = 0, cn = 0, other = 0;
@@ -2371,7 +2373,13 @@ static const char *name_feature(const struct cf_rcert *leaf,
       text |= ip && !san_present(leaf);
     }
   }
+  /* A DNS reference that is an IP address (the device passed the URL's
+   * host), which a wildcard covers by its text: the curl CVE-2014-0139
+   * class, named apart from wildcards so that a library's lax wildcard
+   * matching is not excused by it. */
+  int ip_literal = !ip && text && wildcard && is_ip_literal(ref, ref_len);
   return ip && text    ? "as-text"
+         : ip_literal      ? "ip-literal"
          : !ip && wildcard ? "wildcard"
          : cn              ? "cn"
          : !ip && other    ? "other-type"

@@ -1575,6 +1575,14 @@ static void test_features(void) {
   expect_feature("name.ip-mismatch", "as-text", "IP, dNSName *.0.2.1");
   san_dns(LEAF, "192.0.2.1");
   expect_feature("name.ip-mismatch", "as-text", "IP, dNSName spelling it");
+  std3();
+  san_dns(LEAF, "*.0.2.1");
+  set_name("192.0.2.1");
+  expect_feature("name.dns-mismatch", "ip-literal",
+                 "DNS name 192.0.2.1, dNSName *.0.2.1 (CVE-2014-0139 class)");
+  set_name("a.b.0.2.1");
+  expect_feature("name.dns-mismatch", "wildcard",
+                 "DNS name a.b.0.2.1, dNSName *.0.2.1: no IP literal");
 
   std3();
   add_gn(&C(ICA)->permitted, CF_GN_DNS, "allowed.example");
