@@ -33,6 +33,12 @@
 # CHAINFUZZ_CANARY_SEEDS=none starts every canary from an empty corpus
 # instead of its seeds; arguments name the canary targets to run (default:
 # all). Not part of make test: some canaries need minutes from nothing.
+# CHAINFUZZ_CANARY_SEED sets libFuzzer's -seed (default 1), to measure a
+# canary over several runs. CHAINFUZZ_CANARY_FORK=1 fuzzes in fork mode
+# with -ignore_crashes=1, so that a finding of the base library (an
+# OpenSSL canary meets F30 first from nothing) does not end the run: the
+# canary passes when any finding names its laxness, and "caught" gives
+# the fork-mode status line after it (runs and seconds so far).
 set -u
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -40,10 +46,14 @@ BUILD=${CHAINFUZZ_BUILD_DIR:-$ROOT/build}
 RUNS=${CHAINFUZZ_CANARY_RUNS:-20000}
 BACKSTOP=${CHAINFUZZ_CANARY_TIMEOUT:-900}
 SEEDS=${CHAINFUZZ_CANARY_SEEDS:-corpus}
+SEED=${CHAINFUZZ_CANARY_SEED:-1}
+FORK=${CHAINFUZZ_CANARY_FORK:-0}
 case $SEEDS in
   corpus|none) ;;
   *) echo "canaries_test.sh: CHAINFUZZ_CANARY_SEEDS must be 'corpus' or 'none', not '$SEEDS'" >&2; exit 2 ;;
 esac
+[[ $SEED =~ ^[0-9]+$ ]] || { echo "canaries_test.sh: CHAINFUZZ_CANARY_SEED must be a number, not '$SEED'" >&2; exit 2; }
+[[ $FORK == 0 || $FORK == 1 ]] || { echo "canaries_test.sh: CHAINFUZZ_CANARY_FORK must be 0 or 1, not '$FORK'" >&2; exit 2; }
 . "$ROOT/tests/tap.sh"
 . "$ROOT/harness/options.sh"
 
@@ -106,17 +116,31 @@ while read -r t tpl seeds; do
   # them.
   mapfile -t extra < <(cf_libfuzzer_options "targets/$tpl.options")
   [[ -f targets/$tpl.dict ]] && extra+=(-dict="targets/$tpl.dict")
+  [[ $FORK == 1 ]] && extra+=(-fork=1 -ignore_crashes=1)
   timeout -k 10 "$BACKSTOP" "$BIN/$t" -runs="$RUNS" "${extra[@]}" \
-    -seed=1 -timeout=25 -rss_limit_mb=2560 -artifact_prefix="$tmp/$t/art/" \
+    -seed="$SEED" -timeout=25 -rss_limit_mb=2560 -print_final_stats=1 \
+    -artifact_prefix="$tmp/$t/art/" \
     "$tmp/$t/corpus" $([[ $SEEDS == corpus ]] && echo "corpus/$seeds") >"$tmp/$t/log" 2>&1
   rc=$?
   took=$(( $(date +%s) - start ))
-  line=$(grep -m1 '^==chainfuzz== FINDING' "$tmp/$t/log")
-  # When it was caught: in the seed pass (no "#N" status line before the
-  # finding), else after libFuzzer's last "#N" line.
-  at=$(sed -n '/^==chainfuzz== FINDING/q; s/^#\([0-9][0-9]*\).*/\1/p' "$tmp/$t/log" | tail -n 1)
-  at=${at:+after run $at of $RUNS}
   want="kind=$kind validator=[a-z_]*$canary oracle=$oracle reason=($reason) "
+  if [[ $FORK == 1 ]]; then
+    # Fork mode goes on after findings: the first one that names the
+    # laxness, and the status line after it ("#N: ... time: Ts").
+    line=$(grep -m1 -E -- "^==chainfuzz== FINDING $want" "$tmp/$t/log")
+    [[ -n $line ]] && rc=1
+    st=$(awk -v w="$want" 'f && /^#[0-9]+: / {print; exit} /^==chainfuzz== FINDING/ && $0 ~ w {f = 1}' "$tmp/$t/log")
+    at=$(sed -n 's/^#\([0-9][0-9]*\):.* time: \([0-9][0-9]*\)s.*/by run \1, \2 s into the run/p' <<<"$st")
+  else
+    line=$(grep -m1 '^==chainfuzz== FINDING' "$tmp/$t/log")
+    # When it was caught: the runs libFuzzer counted when it stopped
+    # (-print_final_stats), else after its last "#N" status line; in the
+    # seed pass when there is no "#N" line before the finding.
+    at=$(sed -n '/^==chainfuzz== FINDING/q; s/^#\([0-9][0-9]*\).*/\1/p' "$tmp/$t/log" | tail -n 1)
+    runs=$(sed -n 's/^stat::number_of_executed_units: *\([0-9][0-9]*\).*/\1/p' "$tmp/$t/log" | tail -n 1)
+    [[ -n $at && -n $runs ]] && at=$runs
+    at=${at:+at run $at of $RUNS}
+  fi
   if [[ $rc != 0 ]] && grep -qE -- "$want" <<<"$line"; then
     ok 0 "$t: caught ${at:-in the seed pass}, ${took}s ($line)"
   else
