@@ -3,7 +3,8 @@
  *
  *   certgen lint FILE...        parse each recipe; "FILE: ok" or the error
  *   certgen list [--dir DIR]    one line per scenario of the catalogue
- *   certgen show FILE           the parsed model, readable
+ *   certgen show [--bytes] FILE the parsed model, readable (--bytes: a
+ *                               chain_oracle input)
  *   certgen build ...           cmd_build.c     certgen check ...  cmd_check.c
  *   certgen bench ...           cmd_bench.c     certgen seeds ...  cmd_seeds.c
  *
@@ -15,10 +16,14 @@
 #include <string.h>
 #include <time.h>
 
+#include <errno.h>
+#include <sys/stat.h>
+
 #include "catalogue.h"
 #include "cli.h"
 #include "keypool.h"
 #include "recipe.h"
+#include "recipe_bytes.h"
 
 struct command {
   const char *name;
@@ -562,19 +567,58 @@ static void show_device(const struct cf_recipe *r) {
          d->max_chain_bytes == 0 ? " (no limit)" : "");
 }
 
+/* load_bytes decodes the recipe-bytes file |path| (a chain_oracle input,
+ * recipe_bytes.h) into |r|; 0 with a message on stderr if it cannot be
+ * read. At most 1 MiB is read, from a regular file only. */
+static int load_bytes(struct cf_recipe *r, const char *path) {
+  enum { kMax = 1 << 20 };
+  struct stat st;
+  uint8_t *buf = NULL;
+  size_t len = 0;
+  FILE *f = fopen(path, "rb");
+  if (f == NULL || fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+    fprintf(stderr, "certgen show: %s: %s\n", path,
+            f == NULL ? strerror(errno) : "not a regular file");
+    if (f != NULL) fclose(f);
+    return 0;
+  }
+  buf = malloc(kMax);
+  if (buf != NULL) {
+    len = fread(buf, 1, kMax, f);
+  }
+  int ok = buf != NULL && !ferror(f);
+  if (!ok) {
+    fprintf(stderr, "certgen show: %s: cannot read\n", path);
+  } else {
+    cf_recipe_from_bytes(r, len > 0 ? buf : NULL, len);
+  }
+  fclose(f);
+  free(buf);
+  return ok;
+}
+
 int cf_cmd_show(int argc, char **argv) {
   struct cf_recipe *r = NULL;
   struct cf_recipe_error err;
   char msg[1024], expect[64];
+  int bytes = 0;
   if (argc >= 2 && cf_cli_is_help(argv[1])) {
     printf(
-        "usage: certgen show FILE\n"
+        "usage: certgen show [--bytes] FILE\n"
         "\n"
         "Parses one recipe and prints its model as certgen sees it: header,\n"
         "each cert with template defaults applied (issuer, key, subject,\n"
         "validity, algorithms, extensions, defects) and the device. OIDs are\n"
-        "dotted, IP addresses and masks hex, DN values with \\xHH escapes.\n");
+        "dotted, IP addresses and masks hex, DN values with \\xHH escapes.\n"
+        "--bytes: FILE is recipe bytes (a chain_oracle_<v> input or\n"
+        "reproducer, docs/recipes.md \"The binary encoding\"), decoded as the\n"
+        "target decodes it.\n");
     return 0;
+  }
+  if (argc >= 2 && strcmp(argv[1], "--bytes") == 0) {
+    bytes = 1;
+    argc--;
+    argv++;
   }
   if (argc != 2) {
     return cf_cli_usage_error("show", "expected exactly one FILE, got %d",
@@ -585,7 +629,12 @@ int cf_cmd_show(int argc, char **argv) {
     fprintf(stderr, "certgen show: out of memory\n");
     return 1;
   }
-  if (!cf_recipe_load(r, &err, argv[1])) {
+  if (bytes) {
+    if (!load_bytes(r, argv[1])) {
+      free(r);
+      return 1;
+    }
+  } else if (!cf_recipe_load(r, &err, argv[1])) {
     cf_recipe_error_format(msg, sizeof(msg), &err);
     fprintf(stderr, "%s\n", msg);
     free(r);

@@ -103,10 +103,22 @@ ok $([[ $rc == 0 && $(ls "$tmp/corpus" | wc -l) -eq $total ]]; echo $?) \
   "build --corpus: one case per scenario ($(ls "$tmp/corpus" 2>/dev/null | wc -l) of $total)"
 ok $([[ -z $(ls -A "$tmp/corpus" | grep '^\.') ]]; echo $?) "build --corpus: no temporary file left"
 
+# --- show --bytes: a chain_oracle input as the target decodes it
+printf '\x00\x03\x00\x00\x00\x00\x06\x01\x02\x00\x0a\x02\xff\x00\x03\x02\x04\x01' > "$tmp/rb"
+"$CG" show --bytes "$tmp/rb" > "$tmp/sb" 2>&1; rc=$?
+ok $([[ $rc == 0 ]] && grep -q '^id      fuzz::recipe-bytes' "$tmp/sb" &&
+     [[ $(grep -c '^cert \(root0\|ica1\|leaf2\) ' "$tmp/sb") == 3 ]] &&
+     grep -A12 '^cert ica1 ' "$tmp/sb" | grep -q 'basic-constraints.*ee'; echo $?) \
+  "show --bytes: root0, ica1 (not a CA), leaf2 from 18 recipe bytes"
+"$CG" show --bytes "$tmp" > "$tmp/sb" 2>&1; rc=$?
+ok $([[ $rc == 1 ]] && grep -q 'not a regular file' "$tmp/sb"; echo $?) "show --bytes DIR: exit 1, not a regular file"
+"$CG" show --bytes "$tmp/nothing-here" > "$tmp/sb" 2>&1; rc=$?
+ok $([[ $rc == 1 ]] && grep -q 'No such file' "$tmp/sb"; echo $?) "show --bytes MISSING: exit 1 with the reason"
+
 # --- bench and usage
 "$CG" bench --seconds 0.2 --openssl-runs 0 > "$tmp/bench" 2>&1; rc=$?
 ok $([[ $rc == 0 && $(grep -c '^| \(ECDSA P-256\|RSA-2048\) | [0-9]' "$tmp/bench") == 2 ]]; echo $?) "bench: runs and prints a row per key type"
-for args in "" "frobnicate" "build" "build --out" "check --nope" "check --validator" "check --validator nosuchlib" "bench --seconds -1" "build --corpus $tmp/x --out $tmp/y"; do
+for args in "" "frobnicate" "build" "build --out" "check --nope" "check --validator" "check --validator nosuchlib" "bench --seconds -1" "build --corpus $tmp/x --out $tmp/y" "show --bytes"; do
   # shellcheck disable=SC2086
   "$CG" $args > "$tmp/u" 2>&1; rc=$?
   ok $([[ $rc == 2 ]] && [[ -s $tmp/u ]]; echo $?) "usage error 'certgen $args' exits 2 with a message (exit $rc)"
