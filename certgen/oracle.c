@@ -2718,6 +2718,26 @@ static void set_result(struct cf_oracle_result *out, const struct outcome *o) {
   snprintf(out->feature, sizeof(out->feature), "%s", o->feature);
 }
 
+/* mark_identical_anchors: a certificate whose built DER is byte for byte
+ * an anchor's is that anchor, whichever cert block made it: libraries find
+ * anchors by their bytes (two blocks with the same key, names, serial,
+ * validity and signer build the same certificate; found from an empty
+ * corpus, where a pinned leaf was judged as signed by its twin). */
+static void mark_identical_anchors(struct ctx *x) {
+  const struct cf_built *b = x->b;
+  if (b == NULL) {
+    return;
+  }
+  for (size_t i = 0; i < x->r->num_certs && i < MAX_CERTS; i++) {
+    for (size_t j = 0; j < x->r->device.num_anchors && !x->is_anchor[i]; j++) {
+      size_t a = (size_t)x->r->device.anchors[j];
+      x->is_anchor[i] = b->der[i] != NULL && b->der[a] != NULL &&
+                        b->der_len[i] == b->der_len[a] &&
+                        memcmp(b->der[i], b->der[a], b->der_len[i]) == 0;
+    }
+  }
+}
+
 int cf_oracle_judge(struct cf_oracle_result *out, const struct cf_recipe *r,
                     const struct cf_built *b) {
   struct search s;
@@ -2736,6 +2756,7 @@ int cf_oracle_judge(struct cf_oracle_result *out, const struct cf_recipe *r,
   for (size_t i = 0; i < r->device.num_anchors; i++) {
     x.is_anchor[r->device.anchors[i]] = 1;
   }
+  mark_identical_anchors(&x);
   for (size_t i = 0; i < r->device.num_chain; i++) {
     x.in_chain[r->device.chain[i]] = 1;
   }

@@ -1507,6 +1507,25 @@ static void test_resources_and_combinations(void) {
   expect(CF_EXPECT_REJECT, CF_REASON_RESOURCE_LIMIT, "chain.too-large",
          "chain of 1300 bytes, device takes 1299", &b);
 
+  /* A leaf whose DER is byte for byte an anchor's is that anchor (pinned),
+   * whichever cert block built it (found from an empty corpus: two blocks
+   * that build the same certificate). Forged otherwise. */
+  {
+    static struct cf_built twin;
+    static uint8_t kSame[3] = {0x30, 0x01, 0x00}, kOther[3] = {0x30, 0x01, 0x01};
+    std3();
+    C(LEAF)->signed_by = cf_pool_index("attacker-p256");
+    REJECT(SIGNATURE, "sig.wrong-key", "forged leaf, no twin among the anchors");
+    twin.der[LEAF] = twin.der[ROOT] = kSame;
+    twin.der[ICA] = kOther;
+    twin.der_len[LEAF] = twin.der_len[ROOT] = twin.der_len[ICA] = 3;
+    expect(CF_EXPECT_EITHER, CF_REASON_UNTRUSTED, "anchor.pinned-leaf",
+           "forged leaf whose bytes are the anchor's: pinned", &twin);
+    twin.der[ROOT] = kOther;
+    expect(CF_EXPECT_REJECT, CF_REASON_SIGNATURE, NULL,
+           "the same leaf, other bytes than the anchor's", &twin);
+  }
+
   /* Order: a REJECT on any check beats an EITHER earlier in the order. */
   std3();
   C(ROOT)->not_after.t = 1735689600; /* anchor.expired, EITHER */
