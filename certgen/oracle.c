@@ -674,16 +674,30 @@ static int printable_value(const struct cf_rattr *a) {
   return 1;
 }
 
-/* unicode_text: |a| is a DirectoryString value RFC 4518 2.1 transcodes
- * to Unicode without ambiguity: UTF8String, PrintableString, BMPString,
- * UniversalString (the recipe holds them all as UTF-8 text; build.c
- * converts BMP and Universal), and a TeletexString made only of
- * PrintableString characters, on which every reading of T.61 (ISO 8859-1
- * for BoringSSL and OpenSSL) agrees with ASCII. */
+/* ascii_value: every byte of |a|'s value is 7-bit ASCII. */
+static int ascii_value(const struct cf_rattr *a) {
+  for (size_t i = 0; i < a->value_len; i++) {
+    if (a->value[i] & 0x80) {
+      return 0;
+    }
+  }
+  return 1;
+}
+
+/* unicode_text: |a| is a value RFC 4518 2.1 transcodes to Unicode without
+ * ambiguity: UTF8String, PrintableString, BMPString, UniversalString (the
+ * recipe holds them all as UTF-8 text; build.c converts BMP and
+ * Universal), a TeletexString made only of PrintableString characters, on
+ * which every reading of T.61 (ISO 8859-1 for BoringSSL and OpenSSL)
+ * agrees with ASCII; and an ASCII IA5String, not a DirectoryString but
+ * canonicalised with them by OpenSSL and BoringSSL (ASN1_MASK_CANON, found
+ * from an empty corpus: BoringSSL chained an IA5String issuer name to a
+ * UTF8String subject). */
 static int unicode_text(const struct cf_rattr *a) {
   return a->type == CF_STR_UTF8 || a->type == CF_STR_PRINTABLE ||
          a->type == CF_STR_BMP || a->type == CF_STR_UNIVERSAL ||
-         (a->type == CF_STR_T61 && printable_value(a));
+         (a->type == CF_STR_T61 && printable_value(a)) ||
+         (a->type == CF_STR_IA5 && ascii_value(a));
 }
 
 /* space_fold writes |a|'s value with RFC 4518 2.6.1's insignificant space
