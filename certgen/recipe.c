@@ -1213,22 +1213,26 @@ static int do_version(struct parser *p, const struct line *l) {
   return 1;
 }
 
+/* unique_id parses "issuer-unique-id HEX | -" or its subject twin. */
+static int unique_id(struct parser *p, const struct line *l, int *has,
+                     uint8_t *bytes, size_t *len) {
+  char usage[64];
+  snprintf(usage, sizeof(usage), "%s HEX | - (empty)", l->toks[0].s);
+  if (!nargs_exact(p, l, 1, usage)) return 0;
+  *has = 1;
+  return parse_hex(p, &l->toks[1], l->toks[1].s, l->toks[1].len, bytes,
+                   CF_RECIPE_MAX_HEX, len, 1, l->toks[0].s);
+}
+
 static int do_issuer_uid(struct parser *p, const struct line *l) {
   struct cf_rcert *c = cur(p);
-  if (!nargs_exact(p, l, 1, "issuer-unique-id HEX | - (empty)")) return 0;
-  c->has_issuer_uid = 1;
-  return parse_hex(p, &l->toks[1], l->toks[1].s, l->toks[1].len,
-                   c->issuer_uid, CF_RECIPE_MAX_HEX, &c->issuer_uid_len, 1,
-                   "issuer-unique-id");
+  return unique_id(p, l, &c->has_issuer_uid, c->issuer_uid, &c->issuer_uid_len);
 }
 
 static int do_subject_uid(struct parser *p, const struct line *l) {
   struct cf_rcert *c = cur(p);
-  if (!nargs_exact(p, l, 1, "subject-unique-id HEX | - (empty)")) return 0;
-  c->has_subject_uid = 1;
-  return parse_hex(p, &l->toks[1], l->toks[1].s, l->toks[1].len,
-                   c->subject_uid, CF_RECIPE_MAX_HEX, &c->subject_uid_len, 1,
-                   "subject-unique-id");
+  return unique_id(p, l, &c->has_subject_uid, c->subject_uid,
+                   &c->subject_uid_len);
 }
 
 static int do_serial(struct parser *p, const struct line *l) {
