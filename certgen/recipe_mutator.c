@@ -225,6 +225,31 @@ static int tight_path_len(struct mctx *m) {
   return 1;
 }
 
+/* insert_above puts a new intermediate (the ica template, a fresh key)
+ * between cert |at| and its issuer: the new one takes index |at| (|at|
+ * moves up by one) and follows it in the chain as sent. 0 if no key. */
+static int insert_above(struct mctx *m, size_t at) {
+  struct cf_recipe *r = m->r;
+  struct cf_rdevice *dev = &r->device;
+  int key = fresh_key(r);
+  char name[CF_RECIPE_MAX_CERT_NAME + 1];
+  if (key < 0) {
+    return 0;
+  }
+  open_slot(r, at); /* the cert issued by the new one is now at + 1 */
+  struct cf_rcert *ica = &r->certs[at], *below = &r->certs[at + 1];
+  cf_rb_cert_name(name, CF_TPL_ICA, at);
+  cf_rcert_init(ica, CF_TPL_ICA, name, (int)at, key);
+  ica->line = (unsigned)at + 1;
+  ica->issuer = below->issuer;
+  below->issuer = (int)at;
+  int pos = list_find(dev->chain, dev->num_chain, (int)at + 1);
+  if (pos >= 0 && dev->num_chain < CF_RB_MAX_CHAIN) {
+    list_insert_at(dev->chain, &dev->num_chain, (size_t)pos + 1, (int)at);
+  }
+  return 1;
+}
+
 /* insert_ica puts a new intermediate (the ica template) between a cert
  * that is not self-issued and its issuer; where that cert is in the chain
  * as sent, the intermediate follows it there. */
@@ -256,27 +281,24 @@ static int insert_ica(struct mctx *m) {
     return 0;
   }
   size_t at = (size_t)cand[cf_rng_below(&m->rng, nc)];
-  int key = fresh_key(r);
-  char name[CF_RECIPE_MAX_CERT_NAME + 1];
-  if (key < 0) {
+  if (!insert_above(m, at)) {
     return 0;
   }
-  open_slot(r, at); /* the cert issued by the new one is now at + 1 */
-  struct cf_rcert *ica = &r->certs[at], *below = &r->certs[at + 1];
-  int up = below->issuer;
-  cf_rb_cert_name(name, CF_TPL_ICA, at);
-  cf_rcert_init(ica, CF_TPL_ICA, name, (int)at, key);
-  ica->line = (unsigned)at + 1;
-  ica->issuer = up;
-  below->issuer = (int)at;
-  m->cert = (int)at;
+  struct cf_rcert *ica = &r->certs[at];
+  int up = ica->issuer;
   switch (cf_rng_below(&m->rng, 8)) {
     /* One in four is no CA (cA FALSE, or no basicConstraints): the
      * CA-flag check's shape in one step instead of two. */
     case 0: ica->bc = CF_RBC_EE; break;
     case 1: ica->bc = CF_RBC_ABSENT; break;
-    /* One in eight tightens a pathLen above the longer chain. */
-    case 2: tight_path_len(m); m->cert = (int)at; break;
+    /* One in eight is a pair: a second intermediate below the new one,
+     * which gets pathLen 0 — the path-length check's shape in one step. */
+    case 2:
+      if (r->num_certs < CF_RB_MAX_CERTS && insert_above(m, at + 1)) {
+        r->certs[at].bc = CF_RBC_CA;
+        r->certs[at].bc_path_len = 0;
+      }
+      break;
     /* One in four is self-issued: its issuer's subject under a new key (a
      * key rollover), which RFC 5280 leaves out of the pathLen count (6.1.4
      * (l)) and of name constraints (6.1.3 (b)); the cert below then names
@@ -288,10 +310,6 @@ static int insert_ica(struct mctx *m) {
       }
       break;
     default: break;
-  }
-  int pos = list_find(dev->chain, dev->num_chain, (int)at + 1);
-  if (pos >= 0 && dev->num_chain < CF_RB_MAX_CHAIN) {
-    list_insert_at(dev->chain, &dev->num_chain, (size_t)pos + 1, (int)at);
   }
   m->cert = (int)at;
   return 1;

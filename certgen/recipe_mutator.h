@@ -11,7 +11,7 @@
  *
  *  - the chain: an intermediate inserted between a certificate and its
  *    issuer (the chain as sent grows with it; one in four is no CA, one
- *    in eight comes with a pathLen above it made tight, one in four is
+ *    in eight is a pair, the upper one with pathLen 0, one in four is
  *    self-issued, a key rollover under its issuer's name), a certificate dropped (what
  *    it issued goes to its issuer), a certificate added to or removed from
  *    the trust store or the chain as sent;

@@ -107,6 +107,11 @@ static void test_canary_shapes(void) {
   size_t n4 = find_step(two, three, n3, CF_RMUT_BASIC_CONSTRAINTS, 1,
                         CF_REASON_PATH_LENGTH);
   tap_ok(n4 > 0, "pathLen 0 on the upper intermediate: the oracle says REJECT PATH_LENGTH");
+  /* The compound inserts: either shape in one step from the empty input. */
+  tap_ok(find_step(two, NULL, 0, CF_RMUT_INSERT_ICA, -2, CF_REASON_NOT_CA) > 0,
+         "one insert-ica can add an intermediate that is no CA: REJECT NOT_CA");
+  tap_ok(find_step(two, NULL, 0, CF_RMUT_INSERT_ICA, -2, CF_REASON_PATH_LENGTH) > 0,
+         "one insert-ica can add a pair under pathLen 0: REJECT PATH_LENGTH");
   /* And the device side: purpose none is still judged. */
   size_t n5 = find_step(two, one, n1, CF_RMUT_PURPOSE, -1, -1);
   tap_ok(n5 > 0 && judge(&o, two, n5), "purpose mutation builds and is judged");
