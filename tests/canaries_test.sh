@@ -125,12 +125,21 @@ while read -r t tpl seeds; do
   took=$(( $(date +%s) - start ))
   want="kind=$kind validator=[a-z_]*$canary oracle=$oracle reason=($reason) "
   if [[ $FORK == 1 ]]; then
-    # Fork mode goes on after findings: the first one that names the
-    # laxness, and the status line after it ("#N: ... time: Ts").
-    line=$(grep -m1 -E -- "^==chainfuzz== FINDING $want" "$tmp/$t/log")
-    [[ -n $line ]] && rc=1
-    st=$(awk -v w="$want" 'f && /^#[0-9]+: / {print; exit} /^==chainfuzz== FINDING/ && $0 ~ w {f = 1}' "$tmp/$t/log")
-    at=$(sed -n 's/^#\([0-9][0-9]*\):.* time: \([0-9][0-9]*\)s.*/by run \1, \2 s into the run/p' <<<"$st")
+    # Fork mode goes on after findings and prints none of the jobs' own
+    # lines: replay the artifacts it saved, oldest first; the first whose
+    # finding names the laxness counts, timed by its file, with the runs
+    # of the last status line ("#N: ... time: Ts") before it.
+    line= at=
+    while read -r art; do
+      l=$("$BIN/$t" "$art" 2>&1 | grep -m1 '^==chainfuzz== FINDING')
+      if grep -qE -- "$want" <<<"$l"; then
+        line=$l rc=1
+        secs=$(( $(stat -c %Y "$art") - start ))
+        runs=$(awk -v s="$secs" 'match($0, /^#[0-9]+: .* time: [0-9]+s/) { split($0, a, /[#: ]+/); t = $0; sub(/.* time: /, "", t); sub(/s.*/, "", t); if (t + 0 <= s) r = a[2] } END { print r }' "$tmp/$t/log")
+        at="by run ${runs:-?} (fork mode), ${secs}s in"
+        break
+      fi
+    done < <(ls -tr "$tmp/$t/art/"* 2>/dev/null)
   else
     line=$(grep -m1 '^==chainfuzz== FINDING' "$tmp/$t/log")
     # When it was caught: the runs libFuzzer counted when it stopped
