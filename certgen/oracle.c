@@ -986,6 +986,23 @@ static int serial_nonminimal(const struct cf_rcert *c) {
 /* dup_ext returns the OID of an extension |c| carries twice, or NULL;
  * |*out_unknown| says whether it is a non-critical extension no library
  * decodes (two raw extensions of an OID outside kNativeOids). */
+/* ext_word names an extension for a feature: the recipe's word for the
+ * ones it models (basic-constraints, policies, ...), else its OID. */
+static const char *ext_word(const char *oid) {
+  static const char *const kWords[][2] = {
+      {"2.5.29.19", "basic-constraints"}, {"2.5.29.15", "key-usage"},
+      {"2.5.29.37", "eku"},               {"2.5.29.17", "san"},
+      {"2.5.29.30", "name-constraints"},  {"2.5.29.14", "ski"},
+      {"2.5.29.35", "aki"},               {"2.5.29.32", "policies"},
+  };
+  for (size_t i = 0; i < ARRAY_LEN(kWords); i++) {
+    if (strcmp(oid, kWords[i][0]) == 0) {
+      return kWords[i][1];
+    }
+  }
+  return oid;
+}
+
 static const char *dup_ext(int *out_unknown, const struct cf_rcert *c) {
   *out_unknown = 0;
   static const char *const kDupOids[CF_EXT_COUNT] = {
@@ -1136,9 +1153,11 @@ static void check_encoding(struct outcome *o, const struct cf_recipe *r,
     found(o, R_PARSE_DER, "cert '%s': non-minimal serial INTEGER", c->name);
   }
   int unknown;
-  if ((oid = dup_ext(&unknown, c)) != NULL) {
-    found(o, unknown ? R_PARSE_DUP_UNKNOWN : R_PARSE_DUP_EXT,
-          "cert '%s': extension %s twice", c->name, oid);
+  if ((oid = dup_ext(&unknown, c)) != NULL &&
+      found(o, unknown ? R_PARSE_DUP_UNKNOWN : R_PARSE_DUP_EXT,
+            "cert '%s': extension %s twice", c->name, oid) &&
+      !unknown) {
+    set_feature(o, ext_word(oid));
   }
   const struct cf_rtime *times[2] = {&c->not_before, &c->not_after};
   for (int i = 0; i < 2; i++) {

@@ -72,9 +72,10 @@ struct cf_oracle_result {
    * "+wildcard" (a wildcard covering the subtree), "+suffix" (the name
    * ends with a permitted dNSName off a label boundary), "+inherited" (the
    * constraint is a CA's above the certificate's issuer) and
-   * "+noncritical"; parse rules: "unused" (the certificate is sent but
-   * neither the leaf nor one that signed it up to an anchor: no path can
-   * use it).
+   * "+noncritical"; parse.duplicate-extension: the extension
+   * ("basic-constraints", "policies", ..., or the OID); parse rules:
+   * "unused", alone or after "+" (the certificate is sent but neither the
+   * leaf nor one that signed it up to an anchor: no path can use it).
    * "" for every other rule, and when none applies. */
   char feature[CF_ORACLE_FEATURE_LEN];
 };

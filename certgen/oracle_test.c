@@ -1638,6 +1638,20 @@ static void test_features(void) {
     raw_time(&C(extra)->not_after, CF_TIME_RAW_UTC, "200101000000.5Z");
     chain(3, LEAF, ICA, extra);
     expect_feature("parse.time", "unused", "bad time on an unused sent CA");
+    C(extra)->not_after.enc = CF_TIME_AUTO;
+    C(extra)->duplicate = 1u << CF_EXT_BC;
+    expect_feature("parse.duplicate-extension", "basic-constraints+unused",
+                   "basicConstraints twice on an unused sent CA");
+    C(extra)->duplicate = 0;
+    C(ICA)->duplicate = 1u << CF_EXT_POLICIES;
+    C(ICA)->policies_present = 1;
+    C(ICA)->num_policies = 1;
+    snprintf(C(ICA)->policies[0], sizeof(C(ICA)->policies[0]), "2.5.29.32.0");
+    expect_feature("parse.duplicate-extension", "policies",
+                   "certificatePolicies twice on the intermediate");
+    C(ICA)->duplicate = 0;
+    C(ICA)->policies_present = 0;
+    raw_time(&C(extra)->not_after, CF_TIME_RAW_UTC, "200101000000.5Z");
     raw_time(&C(ICA)->not_after, CF_TIME_RAW_UTC, "200101000000.5Z");
     C(extra)->not_after.enc = CF_TIME_AUTO;
     expect_feature("parse.time", "", "bad time on the intermediate");
@@ -1669,6 +1683,22 @@ static void test_features(void) {
   check(cf_known_rule_find("wolfssl", "parse.duplicate-extension", "unused", CF_ACCEPT,
                            CF_REASON_NONE) == NULL,
         "known rules: wolfssl parse.duplicate-extension ACCEPT is not known, unused or not");
+  /* A duplicated extension is known by the extension (BoringSSL's and
+   * OpenSSL's reviewed row is for certificatePolicies): an on-path
+   * duplicate basicConstraints taken by a validator of that base is
+   * reported; "policies+unused" is covered by "policies". */
+  check(cf_known_rule_find("boringssl", "parse.duplicate-extension", "policies",
+                           CF_ACCEPT, CF_REASON_NONE) != NULL &&
+            cf_known_rule_find("boringssl", "parse.duplicate-extension",
+                               "policies+unused", CF_ACCEPT,
+                               CF_REASON_NONE) != NULL,
+        "known rules: boringssl duplicate policies ACCEPT, on the path or off");
+  check(cf_known_rule_find("boringssl", "parse.duplicate-extension",
+                           "basic-constraints", CF_ACCEPT, CF_REASON_NONE) == NULL &&
+            cf_known_rule_find("boringssl", "parse.duplicate-extension",
+                               "basic-constraints+unused", CF_ACCEPT,
+                               CF_REASON_NONE) != NULL,
+        "known rules: boringssl duplicate basicConstraints only off the path");
   check(cf_known_rule_find("openssl", "parse.time", "unused", CF_ACCEPT,
                            CF_REASON_NONE) != NULL &&
             cf_known_rule_find("openssl", "parse.time", "", CF_ACCEPT,
