@@ -82,10 +82,10 @@ want_reason() {
   case $1 in
     *expiry_negative) echo 'EXPIRED|NOT_YET_VALID' ;;
     *ca_negative) echo 'NOT_CA' ;;
-    # wolfSSL hands its verify callback one error per certificate; once the
-    # callback lets a name mismatch pass, ProcessPeerCerts skips that
-    # leaf's keyUsage check too.
-    *wolfssl_name_negative) echo 'NAME_MISMATCH|KEY_USAGE' ;;
+    # wolfSSL hands its verify callback one error per certificate, the
+    # last: once the callback lets a name mismatch pass, that leaf's
+    # keyUsage check and an unknown issuer pass too (FINDINGS.md F46).
+    *wolfssl_name_negative) echo 'NAME_MISMATCH|KEY_USAGE|UNTRUSTED' ;;
     *suffix_negative|*name_negative) echo 'NAME_MISMATCH' ;;
     *pathlen_negative) echo 'PATH_LENGTH' ;;
     # OpenSSL's purpose check also covers the leaf's keyUsage
