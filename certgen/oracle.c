@@ -703,8 +703,8 @@ static int unicode_text(const struct cf_rattr *a) {
 /* space_fold writes |a|'s value with RFC 4518 2.6.1's insignificant space
  * handling into |out| (capacity CF_RECIPE_MAX_VALUE) and returns its
  * length: no leading or trailing spaces, each internal run of spaces one
- * space (the RFC's two-space form compares the same way). A value of
- * spaces only becomes one space. */
+ * space (the RFC's two-space form compares the same way). A value with
+ * no other character, the empty one too, becomes one space. */
 static size_t space_fold(uint8_t *out, const struct cf_rattr *a) {
   size_t n = 0, i = 0, len = a->value_len;
   while (i < len && a->value[i] == ' ') {
@@ -983,9 +983,6 @@ static int serial_nonminimal(const struct cf_rcert *c) {
           (c->serial[0] == 0xff && (c->serial[1] & 0x80)));
 }
 
-/* dup_ext returns the OID of an extension |c| carries twice, or NULL;
- * |*out_unknown| says whether it is a non-critical extension no library
- * decodes (two raw extensions of an OID outside kNativeOids). */
 /* ext_word names an extension for a feature: the recipe's word for the
  * ones it models (basic-constraints, policies, ...), else its OID. */
 static const char *ext_word(const char *oid) {
@@ -1003,6 +1000,9 @@ static const char *ext_word(const char *oid) {
   return oid;
 }
 
+/* dup_ext returns the OID of an extension |c| carries twice, or NULL;
+ * |*out_unknown| says whether it is a non-critical extension no library
+ * decodes (two raw extensions of an OID outside kNativeOids). */
 static const char *dup_ext(int *out_unknown, const struct cf_rcert *c) {
   *out_unknown = 0;
   static const char *const kDupOids[CF_EXT_COUNT] = {
