@@ -304,10 +304,8 @@ static int insert_ica(struct mctx *m) {
      * (l)) and of name constraints (6.1.3 (b)); the cert below then names
      * two certificates as its issuer, told apart by the key identifiers. */
     case 3:
-    case 4:
-      if (up != (int)at) {
-        ica->subject = r->certs[up].subject;
-      }
+    case 4: /* |up| is never |at|: candidates are not self-issued */
+      ica->subject = r->certs[up].subject;
       break;
     default: break;
   }
