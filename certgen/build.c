@@ -727,13 +727,15 @@ static int add_one_ext(struct build_ctx *b, CBB *exts, enum cf_ext_id id,
 
 
 /* add_extensions writes [3] Extensions of |c| in the fixed order BC, KU,
- * EKU, SAN, NC, SKI, AKI, policies, policyConstraints, inhibitAnyPolicy, raw
+ * EKU, SAN, NC, SKI, AKI, policies, policyMappings, policyConstraints,
+ * inhibitAnyPolicy, raw
  * extensions, pad; nothing when |c| has none. */
 static int add_extensions(struct build_ctx *b, CBB *tbs,
                           const struct cf_rcert *c, const EVP_PKEY *subject_key,
                           const EVP_PKEY *aki_key) {
   CBB wrap, exts, ext, val, seq, pad;
-  int any = c->pc_present || c->inhibit_any_policy >= 0 ||
+  int any = c->num_policy_maps > 0 || c->pc_present ||
+            c->inhibit_any_policy >= 0 ||
             c->num_raw_exts > 0 || c->pad > 0;
   for (int id = 0; id < CF_EXT_COUNT; id++) {
     any |= cf_rcert_has_ext(c, (enum cf_ext_id)id);
@@ -755,6 +757,27 @@ static int add_extensions(struct build_ctx *b, CBB *tbs,
       if (!add_one_ext(b, &exts, (enum cf_ext_id)id, c, subject_key, aki_key)) {
         return 0;
       }
+    }
+  }
+  if (c->num_policy_maps > 0) {
+    /* RFC 5280 4.2.1.5: SEQUENCE SIZE (1..MAX) OF SEQUENCE {
+     * issuerDomainPolicy, subjectDomainPolicy }. */
+    if (!begin_ext(&exts, &ext, &val, "2.5.29.33", c->policy_maps_critical) ||
+        !CBB_add_asn1(&val, &seq, CBS_ASN1_SEQUENCE)) {
+      return fail(b, "out of memory");
+    }
+    for (size_t i = 0; i < c->num_policy_maps && i < CF_RECIPE_MAX_POLICIES;
+         i++) {
+      CBB pair;
+      if (!CBB_add_asn1(&seq, &pair, CBS_ASN1_SEQUENCE) ||
+          !add_oid_checked(b, &pair, c->policy_maps[i].issuer) ||
+          !add_oid_checked(b, &pair, c->policy_maps[i].subject) ||
+          !CBB_flush(&seq)) {
+        return fail(b, "cannot encode policyMappings");
+      }
+    }
+    if (!CBB_flush(&exts)) {
+      return fail(b, "out of memory");
     }
   }
   if (c->pc_present) {

@@ -675,6 +675,12 @@ static void test_extensions(void) {
   snprintf(c->policies[0], sizeof(c->policies[0]), "1.2.3.4");
   snprintf(c->policies[1], sizeof(c->policies[1]), "2.5.29.32.0");
   c->num_policies = 2;
+  c->num_policy_maps = 1;
+  c->policy_maps_critical = 1;
+  snprintf(c->policy_maps[0].issuer, sizeof(c->policy_maps[0].issuer),
+           "1.2.3.4");
+  snprintf(c->policy_maps[0].subject, sizeof(c->policy_maps[0].subject),
+           "1.2.3.5");
   c->pc_present = 1;
   c->pc_require_explicit = 0;
   c->pc_inhibit_mapping = 2;
@@ -712,13 +718,14 @@ static void test_extensions(void) {
                                        "2.5.29.14",
                                        "2.5.29.35",
                                        "2.5.29.32",
+                                       "2.5.29.33",
                                        "2.5.29.36",
                                        "2.5.29.54",
                                        "1.2.3.99",
                                        "1.2.3.100",
                                        "1.3.6.1.4.1.55738.666.1"};
-  static const int kCrit[] = {0, 0, 1, 1, 1, 0, 0, 1, 1, 1, 1, 0, 0};
-  int ok = n == 13;
+  static const int kCrit[] = {0, 0, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 0, 0};
+  int ok = n == 14;
   for (int i = 0; ok && i < n; i++) {
     ok = strcmp(ex[i].oid, kOrder[i]) == 0 && ex[i].critical == kCrit[i];
   }
@@ -779,15 +786,19 @@ static void test_extensions(void) {
                                  0x04, 0x55, 0x1d, 0x20, 0x00};
   check(cbs_eq(&ex[7].value, kPol, sizeof(kPol)),
         "certificatePolicies 1.2.3.4 and anyPolicy");
+  static const uint8_t kMap[] = {0x30, 0x0c, 0x30, 0x0a, 0x06, 0x03, 0x2a,
+                                 0x03, 0x04, 0x06, 0x03, 0x2a, 0x03, 0x05};
+  check(cbs_eq(&ex[8].value, kMap, sizeof(kMap)),
+        "policyMappings 1.2.3.4 to 1.2.3.5");
   static const uint8_t kPC[] = {0x30, 0x06, 0x80, 0x01, 0x00, 0x81, 0x01, 0x02};
-  check(cbs_eq(&ex[8].value, kPC, sizeof(kPC)),
+  check(cbs_eq(&ex[9].value, kPC, sizeof(kPC)),
         "policyConstraints requireExplicit 0, inhibitMapping 2");
   static const uint8_t kIAP[] = {0x02, 0x01, 0x01};
-  check(cbs_eq(&ex[9].value, kIAP, sizeof(kIAP)), "inhibitAnyPolicy 1");
-  check(cbs_eq(&ex[10].value, "\x05\x00", 2) && CBS_len(&ex[11].value) == 0,
+  check(cbs_eq(&ex[10].value, kIAP, sizeof(kIAP)), "inhibitAnyPolicy 1");
+  check(cbs_eq(&ex[11].value, "\x05\x00", 2) && CBS_len(&ex[12].value) == 0,
         "raw extensions with their value bytes (and empty)");
   {
-    CBS pad = ex[12].value, inner;
+    CBS pad = ex[13].value, inner;
     uint8_t zeros[300] = {0};
     check(CBS_get_asn1(&pad, &inner, CBS_ASN1_OCTETSTRING) &&
               cbs_eq(&inner, zeros, sizeof(zeros)) && CBS_len(&pad) == 0,

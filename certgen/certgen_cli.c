@@ -480,6 +480,13 @@ static void show_cert(const struct cf_recipe *r, size_t idx) {
     for (size_t i = 0; i < c->num_policies; i++) printf(" %s", c->policies[i]);
     printf("%s\n", c->policies_critical ? " (critical)" : "");
   }
+  if (c->num_policy_maps > 0) {
+    printf("    policy-mappings");
+    for (size_t i = 0; i < c->num_policy_maps; i++) {
+      printf(" %s=%s", c->policy_maps[i].issuer, c->policy_maps[i].subject);
+    }
+    printf("%s\n", c->policy_maps_critical ? "" : " noncritical");
+  }
   if (c->pc_present) {
     printf("    policy-constraints require-explicit=%d inhibit-mapping=%d "
            "(critical; -1 absent)\n",

@@ -337,12 +337,13 @@ static const struct cf_oracle_rule kRules[R_COUNT] = {
                      "the anchor's own name constraints are violated; "
                      "applying them is optional"},
     [R_POLICY_MALFORMED] = {"policy.malformed", REJ, CF_REASON_POLICY,
-                            "RFC 5280 4.2.1.4, 4.2.1.11, 6.1.3 (d)",
+                            "RFC 5280 4.2.1.4, 4.2.1.11, 6.1.3 (d), 6.1.4 (a)",
                             "certificatePolicies or policyConstraints that "
-                            "do not decode, repeat an OID or are empty"},
+                            "do not decode, repeat an OID or are empty, or "
+                            "policyMappings of anyPolicy"},
     [R_POLICY_MALFORMED_UNUSED] = {"policy.malformed-unused", EIT,
                                    CF_REASON_POLICY,
-                                   "RFC 5280 4.2, 4.2.1.4, 6.1.3 (d)",
+                                   "RFC 5280 4.2, 4.2.1.4, 6.1.3 (d), 6.1.4 (a)",
                                    "malformed policies where no CA requires an "
                                    "explicit policy: libraries that skip "
                                    "policy processing never see them"},
@@ -470,6 +471,7 @@ static const char kOidEmail[] = "1.2.840.113549.1.9.1";
 static const char *const kNativeOids[] = {
     "2.5.29.19", "2.5.29.15", "2.5.29.37", "2.5.29.17", "2.5.29.30",
     "2.5.29.14", "2.5.29.35", "2.5.29.32", "2.5.29.36", "2.5.29.54",
+    "2.5.29.33",
 };
 
 /* kPkixOids are PKIX extensions certgen does not model but that common
@@ -477,7 +479,6 @@ static const char *const kNativeOids[] = {
  * device may process them or refuse them. */
 static const char *const kPkixOids[] = {
     "2.5.29.31",          /* cRLDistributionPoints */
-    "2.5.29.33",          /* policyMappings */
     "2.5.29.46",          /* freshestCRL */
     "2.5.29.9",           /* subjectDirectoryAttributes */
     "2.5.29.18",          /* issuerAltName */
@@ -505,13 +506,15 @@ static int native_ext_present(const struct cf_rcert *c, const char *oid) {
   }
   static const struct {
     const char *oid;
-    int id; /* cf_ext_id; -1 policyConstraints, -2 inhibitAnyPolicy */
+    int id; /* cf_ext_id; -1 policyConstraints, -2 inhibitAnyPolicy, -3
+             * policyMappings */
   } kMap[] = {
       {"2.5.29.19", CF_EXT_BC},  {"2.5.29.15", CF_EXT_KU},
       {"2.5.29.37", CF_EXT_EKU}, {"2.5.29.17", CF_EXT_SAN},
       {"2.5.29.30", CF_EXT_NC},  {"2.5.29.14", CF_EXT_SKI},
       {"2.5.29.35", CF_EXT_AKI}, {"2.5.29.32", CF_EXT_POLICIES},
       {"2.5.29.36", -1},         {"2.5.29.54", -2},
+      {"2.5.29.33", -3},
   };
   for (size_t i = 0; i < ARRAY_LEN(kMap); i++) {
     if (strcmp(kMap[i].oid, oid) != 0) {
@@ -522,6 +525,8 @@ static int native_ext_present(const struct cf_rcert *c, const char *oid) {
         return c->pc_present;
       case -2:
         return c->inhibit_any_policy >= 0;
+      case -3:
+        return c->num_policy_maps > 0;
       default:
         return cf_rcert_has_ext(c, (enum cf_ext_id)kMap[i].id);
     }
@@ -991,6 +996,7 @@ static const char *ext_word(const char *oid) {
       {"2.5.29.37", "eku"},               {"2.5.29.17", "san"},
       {"2.5.29.30", "name-constraints"},  {"2.5.29.14", "ski"},
       {"2.5.29.35", "aki"},               {"2.5.29.32", "policies"},
+      {"2.5.29.33", "policy-mappings"},
   };
   for (size_t i = 0; i < ARRAY_LEN(kWords); i++) {
     if (strcmp(oid, kWords[i][0]) == 0) {
@@ -2094,48 +2100,153 @@ static int is_any_policy(const char *oid) {
   return strcmp(oid, kOidAnyPolicy) == 0 || strcmp(oid, "any") == 0;
 }
 
-/* policy_set is the valid_policy_tree at one depth without mappings (the
- * recipe format has none): a set of policy OIDs plus anyPolicy; NULL tree
- * is an empty set without anyPolicy. */
-struct policy_set {
-  const char *oid[CF_RECIPE_MAX_POLICIES * 2];
-  size_t num;
-  int any;
+/* policy_level is the valid_policy_tree's deepest level (RFC 5280 6.1.2
+ * (a)): a node per valid_policy (anyPolicy too) with its
+ * expected_policy_set, which policy mappings change (6.1.4 (b)). Nodes of
+ * the same valid_policy under different parents are merged: the device
+ * sets no user-initial-policy-set, so only whether the tree is NULL
+ * matters, and that depends on the deepest level alone (6.1.3 (d)(3)
+ * prunes every branch that does not reach it). */
+#define MAX_POLICY_NODES (CF_RECIPE_MAX_POLICIES * 2 + 1)
+
+struct policy_node {
+  const char *valid;
+  const char *expected[MAX_POLICY_NODES];
+  size_t num_expected;
 };
 
-static int set_has(const struct policy_set *s, const char *oid) {
-  for (size_t i = 0; i < s->num; i++) {
-    if (strcmp(s->oid[i], oid) == 0) {
+struct policy_level {
+  struct policy_node node[MAX_POLICY_NODES];
+  size_t num;
+};
+
+static struct policy_node *level_find(struct policy_level *l, const char *oid) {
+  for (size_t i = 0; i < l->num; i++) {
+    if (strcmp(l->node[i].valid, oid) == 0) {
+      return &l->node[i];
+    }
+  }
+  return NULL;
+}
+
+static int node_expects(const struct policy_node *n, const char *oid) {
+  for (size_t i = 0; i < n->num_expected; i++) {
+    if (strcmp(n->expected[i], oid) == 0) {
       return 1;
     }
   }
   return 0;
 }
 
-static void set_add(struct policy_set *s, const char *oid) {
-  if (!set_has(s, oid) && s->num < ARRAY_LEN(s->oid)) {
-    s->oid[s->num++] = oid;
+static void node_expect(struct policy_node *n, const char *oid) {
+  if (!node_expects(n, oid) && n->num_expected < ARRAY_LEN(n->expected)) {
+    n->expected[n->num_expected++] = oid;
   }
 }
 
-static int policies_malformed(const struct cf_rcert *c) {
-  if (!has_exts(c)) {
-    return 0;
+/* level_add adds a node |oid| expecting {|oid|} (6.1.3 (d)(1), (d)(2)),
+ * unless there is one. */
+static void level_add(struct policy_level *l, const char *oid) {
+  if (level_find(l, oid) == NULL && l->num < ARRAY_LEN(l->node)) {
+    struct policy_node *n = &l->node[l->num++];
+    n->valid = oid;
+    n->num_expected = 0;
+    node_expect(n, oid);
   }
-  if (c->policies_malformed ||
-      (c->pc_present && c->pc_require_explicit < 0 &&
-       c->pc_inhibit_mapping < 0)) {
-    return 1;
+}
+
+/* policy_step is 6.1.3 (d)(1)-(2) for certificate |c|, the |i|th of |n|
+ * from the anchor (self-issued: |si|): the next level from |prev|. */
+static void policy_step(struct policy_level *next,
+                        const struct policy_level *prev,
+                        const struct cf_rcert *c, size_t i, size_t n, int si,
+                        size_t inhibit_any) {
+  int any = 0;
+  next->num = 0;
+  for (size_t j = 0; j < c->num_policies; j++) {
+    const char *pol = c->policies[j];
+    if (is_any_policy(pol)) {
+      any = 1;
+      continue;
+    }
+    int matched = 0, prev_any = 0;
+    for (size_t k = 0; k < prev->num; k++) {
+      matched |= node_expects(&prev->node[k], pol); /* (d)(1)(i) */
+      prev_any |= is_any_policy(prev->node[k].valid);
+    }
+    if (matched || prev_any) { /* (d)(1)(ii) */
+      level_add(next, pol);
+    }
+  }
+  if (any && (inhibit_any > 0 || (i < n && si))) { /* (d)(2) */
+    for (size_t k = 0; k < prev->num; k++) {
+      for (size_t e = 0; e < prev->node[k].num_expected; e++) {
+        level_add(next, prev->node[k].expected[e]);
+      }
+    }
+  }
+}
+
+/* policy_map is 6.1.4 (b) for CA |c|: while |policy_mapping| > 0 each
+ * mapped node expects the subjectDomainPolicies instead (a node made from
+ * the anyPolicy node if there is none); at 0 the mapped nodes are
+ * deleted. */
+static void policy_map(struct policy_level *l, const struct cf_rcert *c,
+                       size_t policy_mapping) {
+  for (size_t m = 0; m < c->num_policy_maps; m++) {
+    const char *idp = c->policy_maps[m].issuer;
+    struct policy_node *node = level_find(l, idp);
+    if (policy_mapping == 0) { /* (b)(2) */
+      if (node != NULL) {
+        *node = l->node[--l->num];
+      }
+      continue;
+    }
+    if (node == NULL) { /* (b)(1), no node of ID-P */
+      if (level_find(l, kOidAnyPolicy) == NULL ||
+          l->num == ARRAY_LEN(l->node)) {
+        continue;
+      }
+      node = &l->node[l->num++];
+      node->valid = idp;
+    }
+    node->num_expected = 0;
+    for (size_t k = 0; k < c->num_policy_maps; k++) {
+      if (strcmp(c->policy_maps[k].issuer, idp) == 0) {
+        node_expect(node, c->policy_maps[k].subject);
+      }
+    }
+  }
+}
+
+/* policy_defect says what makes |c|'s policy extensions invalid, or
+ * NULL. */
+static const char *policy_defect(const struct cf_rcert *c) {
+  if (!has_exts(c)) {
+    return NULL;
+  }
+  if (c->policies_malformed) {
+    return "certificatePolicies does not decode";
+  }
+  if (c->pc_present && c->pc_require_explicit < 0 &&
+      c->pc_inhibit_mapping < 0) {
+    return "empty policyConstraints";
   }
   for (size_t i = 0; c->policies_present && i < c->num_policies; i++) {
     for (size_t j = 0; j < i; j++) {
       if (strcmp(c->policies[i], c->policies[j]) == 0 ||
           (is_any_policy(c->policies[i]) && is_any_policy(c->policies[j]))) {
-        return 1;
+        return "a policy OID repeated";
       }
     }
   }
-  return 0;
+  for (size_t i = 0; i < c->num_policy_maps; i++) { /* 6.1.4 (a) */
+    if (is_any_policy(c->policy_maps[i].issuer) ||
+        is_any_policy(c->policy_maps[i].subject)) {
+      return "policyMappings maps anyPolicy";
+    }
+  }
+  return NULL;
 }
 
 /* check_policies runs policy processing with the defaults of a device that
@@ -2155,53 +2266,47 @@ static int check_policies(struct outcome *o, const struct ctx *x,
   }
   for (size_t i = 0; i < n; i++) {
     const struct cf_rcert *c = at(x, p, i);
-    if (policies_malformed(c)) {
+    const char *defect = policy_defect(c);
+    if (defect != NULL) {
+      /* The leaf's policyMappings are never processed (6.1.4 is for the
+       * certificates above it); a library may still refuse them. */
+      int leaf_map = i == 0 && strstr(defect, "policyMappings") != NULL;
       o->at = i;
-      found(o, required ? R_POLICY_MALFORMED : R_POLICY_MALFORMED_UNUSED,
-            "cert '%s': %s", c->name,
-            c->policies_malformed ? "certificatePolicies does not decode"
-            : c->pc_present && c->pc_require_explicit < 0 &&
-                    c->pc_inhibit_mapping < 0
-                ? "empty policyConstraints"
-                : "a policy OID repeated");
+      found(o,
+            required && !leaf_map ? R_POLICY_MALFORMED
+                                  : R_POLICY_MALFORMED_UNUSED,
+            "cert '%s': %s", c->name, defect);
       return o->rule;
     }
   }
-  struct policy_set set = {{NULL}, 0, 1};
-  int tree_null = 0;
-  size_t explicit_policy = n + 1, inhibit_any = n + 1;
+  struct policy_level level = {{{kOidAnyPolicy, {kOidAnyPolicy}, 1}}, 1};
+  size_t explicit_policy = n + 1, inhibit_any = n + 1, policy_mapping = n + 1;
   for (size_t i = 1; i <= n; i++) {
     const struct cf_rcert *c = at(x, p, n - i);
     int si = self_issued(x->r, c);
-    if (has_exts(c) && c->policies_present && !tree_null) {
-      struct policy_set next = {{NULL}, 0, 0};
-      int cert_any = 0;
-      for (size_t j = 0; j < c->num_policies; j++) {
-        if (is_any_policy(c->policies[j])) {
-          cert_any = 1;
-        } else if (set.any || set_has(&set, c->policies[j])) {
-          set_add(&next, c->policies[j]); /* (d)(1) */
-        }
-      }
-      if (cert_any && (inhibit_any > 0 || (i < n && si))) {
-        for (size_t j = 0; j < set.num; j++) { /* (d)(2) */
-          set_add(&next, set.oid[j]);
-        }
-        next.any = set.any;
-      }
-      set = next;
-      tree_null = set.num == 0 && !set.any;
+    if (has_exts(c) && c->policies_present && level.num > 0) {
+      struct policy_level next;
+      policy_step(&next, &level, c, i, n, si, inhibit_any);
+      level = next;
     } else if (!(has_exts(c) && c->policies_present)) {
-      tree_null = 1; /* (e) */
+      level.num = 0; /* (e) */
     }
     if (i < n) {
+      if (has_exts(c)) {
+        policy_map(&level, c, policy_mapping); /* 6.1.4 (b) */
+      }
       if (!si) { /* 6.1.4 (h) */
         explicit_policy -= explicit_policy > 0;
         inhibit_any -= inhibit_any > 0;
+        policy_mapping -= policy_mapping > 0;
       }
       if (has_exts(c) && c->pc_present && c->pc_require_explicit >= 0 &&
           (size_t)c->pc_require_explicit < explicit_policy) {
         explicit_policy = (size_t)c->pc_require_explicit; /* (i)(1) */
+      }
+      if (has_exts(c) && c->pc_present && c->pc_inhibit_mapping >= 0 &&
+          (size_t)c->pc_inhibit_mapping < policy_mapping) {
+        policy_mapping = (size_t)c->pc_inhibit_mapping; /* (i)(2) */
       }
       if (has_exts(c) && c->inhibit_any_policy >= 0 &&
           (size_t)c->inhibit_any_policy < inhibit_any) {
@@ -2213,7 +2318,7 @@ static int check_policies(struct outcome *o, const struct ctx *x,
         explicit_policy = 0;
       }
     }
-    if (explicit_policy == 0 && tree_null) { /* 6.1.3 (f), 6.1.5 (g) */
+    if (explicit_policy == 0 && level.num == 0) { /* 6.1.3 (f), 6.1.5 (g) */
       o->at = n - i;
       found(o, R_POLICY_NONE,
             "cert '%s': explicit policy required, no valid policy", c->name);
@@ -2234,6 +2339,13 @@ static int check_critical_extensions(struct outcome *o, const struct ctx *x,
     int anchor = i == p->len - 1;
     if (!has_exts(c)) {
       continue;
+    }
+    /* policyMappings is modelled (check_policies), but Mbed TLS and
+     * other libraries that do not process it must refuse it critical. */
+    if (!anchor && c->num_policy_maps > 0 && c->policy_maps_critical) {
+      o->at = i;
+      found(o, R_EXT_CRITICAL_UNMODELLED, "cert '%s': critical policyMappings",
+            c->name);
     }
     for (size_t e = 0; e < c->num_raw_exts; e++) {
       const struct cf_rext *ext = &c->raw_exts[e];

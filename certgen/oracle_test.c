@@ -1180,6 +1180,88 @@ static void test_name_constraints(void) {
          "the same ICA, not self-issued, is constrained");
 }
 
+static void set_policy(int idx, const char *oid) {
+  struct cf_rcert *c = C(idx);
+  c->policies_present = 1;
+  snprintf(c->policies[c->num_policies++], CF_RECIPE_MAX_OID + 1, "%s", oid);
+}
+
+static void add_map(int idx, const char *issuer, const char *subject) {
+  struct cf_policy_map *m = &C(idx)->policy_maps[C(idx)->num_policy_maps++];
+  snprintf(m->issuer, sizeof(m->issuer), "%s", issuer);
+  snprintf(m->subject, sizeof(m->subject), "%s", subject);
+  C(idx)->policy_maps_critical = 0;
+}
+
+/* test_policy_mappings: RFC 5280 6.1.4 (a), (b), (i)(2) and the critical
+ * extension a library need not process. */
+static void test_policy_mappings(void) {
+  static const char kA[] = "1.2.3", kB[] = "1.2.4", kAny[] = "2.5.29.32.0";
+  std3();
+  C(ICA)->pc_present = 1;
+  C(ICA)->pc_require_explicit = 0;
+  set_policy(ICA, kA);
+  add_map(ICA, kA, kB);
+  set_policy(LEAF, kB);
+  ACCEPT("A mapped to B, leaf B");
+  C(ICA)->policy_maps_critical = 1;
+  EITHER(CRITICAL_EXTENSION, "ext.critical-pkix",
+         "A mapped to B, leaf B, critical policyMappings");
+  C(ICA)->policy_maps_critical = 0;
+  snprintf(C(LEAF)->policies[0], CF_RECIPE_MAX_OID + 1, "%s", kA);
+  REJECT(POLICY, "policy.no-explicit-policy",
+         "A mapped to B, leaf A: the node of A expects only B");
+  snprintf(C(ICA)->policies[0], CF_RECIPE_MAX_OID + 1, "%s", kAny);
+  ACCEPT("anyPolicy CA maps A to B, leaf A: no match, so the anyPolicy node");
+  snprintf(C(LEAF)->policies[0], CF_RECIPE_MAX_OID + 1, "%s", kB);
+  ACCEPT("anyPolicy CA maps A to B, leaf B: node A made from anyPolicy");
+  snprintf(C(ICA)->policy_maps[0].issuer, CF_RECIPE_MAX_OID + 1, "%s", kAny);
+  snprintf(C(ICA)->policy_maps[0].subject, CF_RECIPE_MAX_OID + 1, "%s", kB);
+  REJECT(POLICY, "policy.malformed", "anyPolicy mapped, explicit required");
+  C(ICA)->pc_present = 0;
+  EITHER(POLICY, "policy.malformed-unused", "anyPolicy mapped, none required");
+  /* The leaf's mappings are not processed. */
+  std3();
+  C(ICA)->pc_present = 1;
+  C(ICA)->pc_require_explicit = 0;
+  set_policy(ICA, kAny);
+  set_policy(LEAF, kA);
+  add_map(LEAF, kAny, kAny);
+  EITHER(POLICY, "policy.malformed-unused", "leaf maps anyPolicy, required");
+  snprintf(C(LEAF)->policy_maps[0].issuer, CF_RECIPE_MAX_OID + 1, "%s", kA);
+  snprintf(C(LEAF)->policy_maps[0].subject, CF_RECIPE_MAX_OID + 1, "%s", kB);
+  ACCEPT("the leaf maps its own A to B: not processed");
+
+  /* inhibitPolicyMapping: (b) runs before (h) and (i)(2). */
+  reset();
+  ROOT = add(CF_TPL_ROOT, "root", "root-p256", -1);
+  int upper = add(CF_TPL_ICA, "upper", "intermediate2-p256", ROOT);
+  ICA = add(CF_TPL_ICA, "ica", "intermediate-p256", upper);
+  LEAF = add(CF_TPL_LEAF, "leaf", "leaf-p256", ICA);
+  anchors(1, ROOT);
+  chain(3, LEAF, ICA, upper);
+  C(upper)->pc_present = 1;
+  C(upper)->pc_require_explicit = 0;
+  C(upper)->pc_inhibit_mapping = 1;
+  set_policy(upper, kAny);
+  set_policy(ICA, kA);
+  add_map(ICA, kA, kB);
+  set_policy(LEAF, kB);
+  ACCEPT("inhibitPolicyMapping 1 above the mapping CA");
+  C(upper)->pc_inhibit_mapping = 0;
+  REJECT(POLICY, "policy.no-explicit-policy",
+         "inhibitPolicyMapping 0 above: node A deleted, tree NULL");
+  C(upper)->pc_require_explicit = -1;
+  ACCEPT("inhibitPolicyMapping 0 above, no explicit policy required");
+  /* The mapping CA's own inhibitPolicyMapping 0 applies after its
+   * mappings. */
+  C(upper)->pc_present = 0;
+  C(ICA)->pc_present = 1;
+  C(ICA)->pc_require_explicit = 0;
+  C(ICA)->pc_inhibit_mapping = 0;
+  ACCEPT("the mapping CA's own inhibitPolicyMapping 0");
+}
+
 /* --- policies, extensions, EKU, algorithms ------------------------------- */
 
 static void test_policies_and_extensions(void) {
@@ -1728,6 +1810,7 @@ int main(void) {
   test_validity_and_ca();
   test_name_constraints();
   test_policies_and_extensions();
+  test_policy_mappings();
   test_names();
   test_resources_and_combinations();
   test_features();

@@ -78,6 +78,7 @@ enum prop {
   C_SKI,
   C_AKI,
   C_POLICIES,
+  C_POLICY_MAPS,
   C_PC,
   C_IAP,
   C_EXTENSION,
@@ -1564,6 +1565,21 @@ static int do_aki(struct parser *p, const struct line *l) {
                 "aki absent | auto | HEX");
 }
 
+/* policy_oid parses one policy OID of |n| bytes at |s| (a dotted OID,
+ * oid:DOTTED or any) into |dst|. */
+static int policy_oid(struct parser *p, const struct tok *t, const char *s,
+                      size_t n, char *dst) {
+  if (n == 3 && memcmp(s, "any", 3) == 0) {
+    snprintf(dst, CF_RECIPE_MAX_OID + 1, "2.5.29.32.0");
+    return 1;
+  }
+  if (n > 4 && memcmp(s, "oid:", 4) == 0) {
+    s += 4;
+    n -= 4;
+  }
+  return parse_oid_text(p, t, s, n, dst, "policy");
+}
+
 static int do_policies(struct parser *p, const struct line *l) {
   struct cf_rcert *c = cur(p);
   if (!nargs_min(p, l, 1, "policies OID... [critical] | malformed")) return 0;
@@ -1579,23 +1595,12 @@ static int do_policies(struct parser *p, const struct line *l) {
         return FAIL(p, t->col, "more than %d policies",
                     CF_RECIPE_MAX_POLICIES);
       }
-      char *dst = c->policies[c->num_policies];
-      if (eq(t, "any")) {
-        snprintf(dst, CF_RECIPE_MAX_OID + 1, "2.5.29.32.0");
-      } else {
-        const char *s = t->s;
-        size_t n = t->len;
-        if (n > 4 && memcmp(s, "oid:", 4) == 0) {
-          s += 4;
-          n -= 4;
-        }
-        if (!parse_oid_text(p, t, s, n, dst, "policy")) {
-          snprintf(p->err->msg, sizeof(p->err->msg),
-                   "bad policy '%s'; use a dotted OID, 'any' (anyPolicy), "
-                   "'malformed' or 'critical'",
-                   T(t));
-          return 0;
-        }
+      if (!policy_oid(p, t, t->s, t->len, c->policies[c->num_policies])) {
+        snprintf(p->err->msg, sizeof(p->err->msg),
+                 "bad policy '%s'; use a dotted OID, 'any' (anyPolicy), "
+                 "'malformed' or 'critical'",
+                 T(t));
+        return 0;
       }
       c->num_policies++;
     }
@@ -1607,6 +1612,44 @@ static int do_policies(struct parser *p, const struct line *l) {
   }
   if (!c->policies_malformed && c->num_policies == 0) {
     return FAIL(p, l->toks[0].col, "'policies' needs at least one OID");
+  }
+  return 1;
+}
+
+static int do_policy_maps(struct parser *p, const struct line *l) {
+  struct cf_rcert *c = cur(p);
+  static const char kUsage[] =
+      "policy-mappings ISSUER=SUBJECT... [noncritical] (OIDs or any)";
+  if (!nargs_min(p, l, 1, kUsage)) return 0;
+  for (size_t i = 1; i < l->n; i++) {
+    const struct tok *t = &l->toks[i];
+    if (eq(t, "noncritical")) {
+      c->policy_maps_critical = 0;
+      continue;
+    }
+    const char *eqs = memchr(t->s, '=', t->len);
+    if (eqs == NULL) {
+      return FAIL(p, t->col, "bad mapping '%s'; usage: %s", T(t), kUsage);
+    }
+    if (c->num_policy_maps == CF_RECIPE_MAX_POLICIES) {
+      return FAIL(p, t->col, "more than %d policy mappings",
+                  CF_RECIPE_MAX_POLICIES);
+    }
+    struct cf_policy_map *m = &c->policy_maps[c->num_policy_maps];
+    size_t left = (size_t)(eqs - t->s);
+    if (!policy_oid(p, t, t->s, left, m->issuer) ||
+        !policy_oid(p, t, eqs + 1, t->len - left - 1, m->subject)) {
+      snprintf(p->err->msg, sizeof(p->err->msg),
+               "bad mapping '%s'; write ISSUER=SUBJECT with dotted OIDs or "
+               "'any' (anyPolicy)",
+               T(t));
+      return 0;
+    }
+    c->num_policy_maps++;
+  }
+  if (c->num_policy_maps == 0) {
+    return FAIL(p, l->toks[0].col, "'policy-mappings' needs at least one "
+                "ISSUER=SUBJECT pair");
   }
   return 1;
 }
@@ -1982,6 +2025,7 @@ static const struct prop_def kProps[] = {
     {"ski", PART_CERT, C_SKI, 0, do_ski},
     {"aki", PART_CERT, C_AKI, 0, do_aki},
     {"policies", PART_CERT, C_POLICIES, 0, do_policies},
+    {"policy-mappings", PART_CERT, C_POLICY_MAPS, 0, do_policy_maps},
     {"policy-constraints", PART_CERT, C_PC, 0, do_pc},
     {"inhibit-any-policy", PART_CERT, C_IAP, 0, do_iap},
     {"extension", PART_CERT, C_EXTENSION, 1, do_extension},

@@ -117,6 +117,10 @@
  *      policies OID... [critical]      certificatePolicies; OID "any" is
  *                                      anyPolicy (2.5.29.32.0)
  *      policies malformed              an extnValue that does not decode
+ *      policy-mappings ISSUER=SUBJECT... [noncritical]
+ *                                      policyMappings (RFC 5280 4.2.1.5;
+ *                                      critical unless noncritical): pairs
+ *                                      of policy OIDs, either may be "any"
  *      policy-constraints [require-explicit=N] [inhibit-mapping=N]
  *                                      (always critical)
  *      inhibit-any-policy N
@@ -429,6 +433,13 @@ struct cf_rcert {
   int policies_present, policies_critical, policies_malformed;
   char policies[CF_RECIPE_MAX_POLICIES][CF_RECIPE_MAX_OID + 1];
   size_t num_policies;
+  /* policyMappings: issuerDomainPolicy -> subjectDomainPolicy pairs,
+   * dotted OIDs ("2.5.29.32.0" for anyPolicy); present when num > 0. */
+  struct cf_policy_map {
+    char issuer[CF_RECIPE_MAX_OID + 1], subject[CF_RECIPE_MAX_OID + 1];
+  } policy_maps[CF_RECIPE_MAX_POLICIES];
+  size_t num_policy_maps;
+  int policy_maps_critical;
   int pc_present, pc_require_explicit, pc_inhibit_mapping; /* -1: absent */
   int inhibit_any_policy; /* -1: absent */
 

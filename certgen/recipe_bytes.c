@@ -37,7 +37,7 @@
  *           1950-2049 becomes auto
  *   ALG     1 byte % 13 (cf_sig_alg; 0 default); CF_ALG_OID: an OID follows
  *
- * Cert fields (ID % 27; ID 0xff then K: the fields added since, K % 1),
+ * Cert fields (ID % 27; ID 0xff then K: the fields added since, K % 2),
  * in enum cert_field order: subject DN,
  * issuer-name DN, signed-by KEY, version (1 + v % 3), serial (1 byte
  * length % 65, 0 the default serial, then the bytes), not-before TIME,
@@ -56,7 +56,8 @@
  * appended), duplicate (1 byte, bit per cf_ext_id), spki (% 3), pad (2
  * bytes), defects (2 bytes, bit per cf_defect), unique-ids (1 byte: bit 0
  * issuerUniqueID, bit 1 subjectUniqueID; each present one then 1 length
- * byte % 65 and the bytes).
+ * byte % 65 and the bytes), policy-mappings (1 byte: count (b & 7) % 5,
+ * 0 absent, bit 7 noncritical; then per pair two policy OIDs).
  *
  * Device fields (ID % 10): anchors (count % 7, then one cert index byte
  * each; 0 is `anchors none`), chain (1 + count % 6 indices), time (1 byte %
@@ -282,7 +283,10 @@ static const char *const kSlots[] = {"root",         "root2", "intermediate",
  * up to F_DEFECTS (the first version) are ID % F_V1_COUNT, so that a new
  * kind leaves every fuzzed input (crashes/ reproducers) decoding as it
  * did; a later kind is written F_ESCAPE then K, for F_V1_COUNT +
- * K % (F_COUNT - F_V1_COUNT). */
+ * K % (F_COUNT - F_V1_COUNT). The encoder writes K < F_COUNT - F_V1_COUNT,
+ * which keeps its meaning; a fuzzed K past it changes field when a kind
+ * is appended (policy mappings: 4 of the 63 chain_oracle files in
+ * crashes/, all originals of buckets with a reproducer). */
 enum cert_field {
   F_SUBJECT = 0,
   F_ISSUER_NAME,
@@ -313,6 +317,7 @@ enum cert_field {
   F_DEFECTS,
   F_V1_COUNT,
   F_UNIQUE_IDS = F_V1_COUNT,
+  F_POLICY_MAPS,
   F_COUNT,
 };
 #define F_ESCAPE 0xff
@@ -890,6 +895,16 @@ static void cert_field(struct rd *r, struct cf_rcert *c, struct pending *p) {
     case F_DEFECTS:
       c->defects = (uint32_t)rd_be(r, 2) & ((1u << CF_DEF_COUNT) - 1);
       break;
+    case F_POLICY_MAPS:
+      b = rd_u8(r);
+      n = (b & 7) % (CF_RECIPE_MAX_POLICIES + 1);
+      for (size_t i = 0; i < n; i++) {
+        rd_oid(r, OID_POLICY, c->policy_maps[i].issuer);
+        rd_oid(r, OID_POLICY, c->policy_maps[i].subject);
+      }
+      c->num_policy_maps = n;
+      c->policy_maps_critical = !(b & 0x80);
+      break;
     case F_UNIQUE_IDS: {
       uint8_t which = rd_u8(r);
       c->has_issuer_uid = which & 1;
@@ -1351,6 +1366,18 @@ static int same_cert(struct why *w, size_t i, const struct cf_recipe *ra,
       return differ(w, "cert %zu: policy %zu", i, k);
     }
   }
+  if (a->num_policy_maps != b->num_policy_maps ||
+      (a->num_policy_maps > 0 &&
+       a->policy_maps_critical != b->policy_maps_critical)) {
+    return differ(w, "cert %zu: policy mappings", i);
+  }
+  for (size_t k = 0; k < a->num_policy_maps && k < CF_RECIPE_MAX_POLICIES;
+       k++) {
+    if (strcmp(a->policy_maps[k].issuer, b->policy_maps[k].issuer) != 0 ||
+        strcmp(a->policy_maps[k].subject, b->policy_maps[k].subject) != 0) {
+      return differ(w, "cert %zu: policy mapping %zu", i, k);
+    }
+  }
   if (a->pc_present != b->pc_present ||
       (a->pc_present && (a->pc_require_explicit != b->pc_require_explicit ||
                          a->pc_inhibit_mapping != b->pc_inhibit_mapping)) ||
@@ -1788,6 +1815,15 @@ static void encode_cert_fields(struct fieldset *f, const struct cf_recipe *r,
                       (c->policies_critical ? 0x80 : 0)));
     for (size_t k = 0; k < c->num_policies; k++) {
       w_oid(w, OID_POLICY, c->policies[k]);
+    }
+  }
+  if (c->num_policy_maps > 0) {
+    w = field(f, F_POLICY_MAPS);
+    w_u8(w, (uint8_t)(c->num_policy_maps |
+                      (c->policy_maps_critical ? 0 : 0x80)));
+    for (size_t k = 0; k < c->num_policy_maps; k++) {
+      w_oid(w, OID_POLICY, c->policy_maps[k].issuer);
+      w_oid(w, OID_POLICY, c->policy_maps[k].subject);
     }
   }
   if (c->pc_present) {

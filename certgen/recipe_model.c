@@ -151,6 +151,7 @@ void cf_rcert_init(struct cf_rcert *c, enum cf_template tpl, const char *name,
   c->signed_by = -1;
   c->version = 3;
   c->bc_path_len = -1;
+  c->policy_maps_critical = 1;
   c->pc_require_explicit = -1;
   c->pc_inhibit_mapping = -1;
   c->inhibit_any_policy = -1;

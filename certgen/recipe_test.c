@@ -76,6 +76,7 @@ static const char kFull[] =
     "uri:https://x/ dn:\"CN=x\" raw:8203616263 dns:\"a\\x00b\" critical\n"
     "  eku serverAuth clientAuth oid:1.2.3.4 critical\n"
     "  policies any 1.2.3 critical\n"
+    "  policy-mappings 1.2.3=1.2.4 any=oid:1.2.5 noncritical\n"
     "  policy-constraints require-explicit=0 inhibit-mapping=2\n"
     "  inhibit-any-policy 1\n"
     "  extension 1.2.3.4.5 0500 critical\n"
@@ -221,6 +222,12 @@ static void test_full(void) {
             strcmp(c->policies[0], "2.5.29.32.0") == 0 &&
             strcmp(c->policies[1], "1.2.3") == 0,
         "leaf: policies any (anyPolicy) and an OID, critical");
+  check(c->num_policy_maps == 2 && !c->policy_maps_critical &&
+            strcmp(c->policy_maps[0].issuer, "1.2.3") == 0 &&
+            strcmp(c->policy_maps[0].subject, "1.2.4") == 0 &&
+            strcmp(c->policy_maps[1].issuer, "2.5.29.32.0") == 0 &&
+            strcmp(c->policy_maps[1].subject, "1.2.5") == 0,
+        "leaf: policy-mappings pairs, any and oid:, noncritical");
   check(c->pc_present && c->pc_require_explicit == 0 &&
             c->pc_inhibit_mapping == 2 && c->inhibit_any_policy == 1,
         "leaf: policy-constraints and inhibit-any-policy");
@@ -512,6 +519,10 @@ static const struct bad kBad[] = {
     {HDR ROOT "policies 1.2.3 malformed\n", 6, 10,
      "'policies malformed' takes no OIDs"},
     {HDR ROOT "policies a.b\n", 6, 10, "bad policy 'a.b'"},
+    {HDR ROOT "policy-mappings 1.2.3\n", 6, 17, "bad mapping '1.2.3'"},
+    {HDR ROOT "policy-mappings 1.2.3=x\n", 6, 17, "bad mapping '1.2.3=x'"},
+    {HDR ROOT "policy-mappings noncritical\n", 6, 1,
+     "'policy-mappings' needs at least one ISSUER=SUBJECT pair"},
     {HDR ROOT "ski auto extra\n", 6, 10, "unexpected argument 'extra'"},
     {HDR ROOT "issuer-unique-id 0g\n", 6, 18, "issuer-unique-id: '0g' is not hex"},
     {HDR ROOT "subject-unique-id 123\n", 6, 19, "expected an even number of hex digits (or - for empty)"},
