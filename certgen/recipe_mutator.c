@@ -19,7 +19,7 @@
 static const char *const kKindNames[CF_RMUT_KIND_COUNT] = {
     "insert-ica", "drop-cert", "anchors", "chain",   "basic-constraints",
     "key-usage",  "eku",       "validity", "purpose", "name",
-    "none",
+    "policy",     "none",
 };
 
 const char *cf_rmut_kind_name(enum cf_rmut_kind kind) {
@@ -638,6 +638,98 @@ static int edit_name(struct mctx *m) {
   }
 }
 
+/* --- policies (RFC 5280 6.1.3-6.1.5) ----------------------------------- */
+
+static void set_policies(struct cf_rcert *c, size_t n, const char *const *oids) {
+  c->policies_present = n > 0;
+  c->policies_malformed = 0;
+  c->num_policies = n;
+  for (size_t i = 0; i < n; i++) {
+    snprintf(c->policies[i], sizeof(c->policies[i]), "%s", oids[i]);
+  }
+}
+
+static void set_mapping(struct cf_rcert *c, const char *from, const char *to) {
+  c->num_policy_maps = 1;
+  snprintf(c->policy_maps[0].issuer, sizeof(c->policy_maps[0].issuer), "%s",
+           from);
+  snprintf(c->policy_maps[0].subject, sizeof(c->policy_maps[0].subject), "%s",
+           to);
+}
+
+/* edit_policy changes one certificate's policies, policyMappings or
+ * policyConstraints, or (one time in four) makes the whole mapping shape
+ * at once: an intermediate of the chain that asserts the CA/B DV policy
+ * (or anyPolicy), maps it to OV and requires an explicit policy, over a
+ * leaf that asserts DV or OV (6.1.4 (b): OV is valid below, DV no
+ * longer). */
+static int edit_policy(struct mctx *m) {
+  static const char *const kDv = "2.23.140.1.2.1", *const kOv = "2.23.140.1.2.2",
+                           *const kAny = "2.5.29.32.0";
+  static const char *const kSets[][2] = {
+      {"2.23.140.1.2.1", NULL}, {"2.23.140.1.2.2", NULL},
+      {"2.5.29.32.0", NULL},    {"2.23.140.1.2.1", "2.23.140.1.2.2"},
+  };
+  const struct cf_rdevice *dev = &m->r->device;
+  struct cf_rcert before;
+  if (dev->num_chain > 1 && cf_rng_below(&m->rng, 4) == 0) {
+    struct cf_rcert *leaf = &m->r->certs[dev->chain[0]];
+    m->cert = dev->chain[1 + cf_rng_below(&m->rng, dev->num_chain - 1)];
+    struct cf_rcert *ica = &m->r->certs[m->cert];
+    const char *top = cf_rng_below(&m->rng, 2) ? kDv : kAny;
+    const char *low = cf_rng_below(&m->rng, 2) ? kDv : kOv;
+    set_policies(ica, 1, &top);
+    set_mapping(ica, kDv, kOv);
+    ica->policy_maps_critical = (int)cf_rng_below(&m->rng, 2);
+    ica->pc_present = 1;
+    ica->pc_require_explicit = 0;
+    set_policies(leaf, 1, &low);
+    return 1;
+  }
+  struct cf_rcert *c = pick_cert(m);
+  before = *c;
+  size_t k;
+  switch (cf_rng_below(&m->rng, 8)) {
+    case 0:
+    case 1:
+      k = cf_rng_below(&m->rng, 5);
+      if (k == 4) {
+        set_policies(c, 0, NULL);
+      } else {
+        set_policies(c, kSets[k][1] != NULL ? 2 : 1, kSets[k]);
+      }
+      break;
+    case 2: /* requireExplicitPolicy 0, or none */
+      c->pc_present = c->pc_require_explicit != 0 || c->pc_inhibit_mapping >= 0;
+      c->pc_require_explicit = c->pc_require_explicit == 0 ? -1 : 0;
+      break;
+    case 3: /* inhibitPolicyMapping 0 or 1 */
+      c->pc_present = 1;
+      c->pc_inhibit_mapping = (int)cf_rng_below(&m->rng, 2);
+      break;
+    case 4:
+      set_mapping(c, kDv, kOv);
+      break;
+    case 5:
+      set_mapping(c, kOv, kDv);
+      break;
+    case 6: /* invalid (6.1.4 (a)), or none */
+      if (c->num_policy_maps > 0) {
+        c->num_policy_maps = 0;
+      } else {
+        set_mapping(c, kDv, kAny);
+      }
+      break;
+    default: /* inhibitAnyPolicy 0 */
+      c->inhibit_any_policy = c->inhibit_any_policy == 0 ? -1 : 0;
+      break;
+  }
+  if (c->pc_present && c->pc_require_explicit < 0 && c->pc_inhibit_mapping < 0) {
+    c->pc_present = 0; /* an empty policyConstraints is a PARSE shape */
+  }
+  return memcmp(&before, c, sizeof(before)) != 0;
+}
+
 /* --- one mutation ---------------------------------------------------------- */
 
 typedef int (*mut_fn)(struct mctx *m);
@@ -645,6 +737,7 @@ typedef int (*mut_fn)(struct mctx *m);
 static const mut_fn kMutations[CF_RMUT_NONE] = {
     insert_ica, drop_cert, edit_anchors, edit_chain, edit_bc,
     edit_ku,    edit_eku,  edit_validity, edit_purpose, edit_name,
+    edit_policy,
 };
 
 /* The decoded input and the scratch recipe a mutation changes (about 2 MB

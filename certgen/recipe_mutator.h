@@ -59,6 +59,7 @@ enum cf_rmut_kind {
   CF_RMUT_VALIDITY,
   CF_RMUT_PURPOSE, /* the device's */
   CF_RMUT_NAME,    /* the device's expected name, or the leaf's SAN for it */
+  CF_RMUT_POLICY,  /* certificate policies, mappings and their constraints */
   CF_RMUT_NONE,    /* the input came back unchanged */
   CF_RMUT_KIND_COUNT
 };

@@ -112,6 +112,34 @@ static void test_canary_shapes(void) {
          "one insert-ica can add an intermediate that is no CA: REJECT NOT_CA");
   tap_ok(find_step(two, NULL, 0, CF_RMUT_INSERT_ICA, -2, CF_REASON_PATH_LENGTH) > 0,
          "one insert-ica can add a pair under pathLen 0: REJECT PATH_LENGTH");
+  /* Policies: the mapping shape in one step, judged both ways (RFC 5280
+   * 6.1.4 (b): under a DV-to-OV mapping the leaf's OV is valid, its DV
+   * is not unless the intermediate asserts anyPolicy). */
+  size_t shapes = 0, rejected = 0, accepted = 0;
+  for (unsigned seed = 0; seed < 1000; seed++) {
+    struct cf_rmutation mu;
+    memcpy(two, one, n1);
+    size_t n = cf_recipe_mutate_ex(&mu, two, n1, MAX_SIZE, seed);
+    cf_recipe_from_bytes(&g_r, two, n);
+    const struct cf_rcert *ica = &g_r.certs[1];
+    if (mu.kind != CF_RMUT_POLICY || ica->num_policy_maps != 1 ||
+        ica->pc_require_explicit != 0 || ica->policy_maps_critical ||
+        strcmp(ica->policies[0], "2.23.140.1.2.1") != 0) {
+      continue;
+    }
+    int ov = strcmp(g_r.certs[2].policies[0], "2.23.140.1.2.2") == 0;
+    shapes++;
+    if (!judge(&o, two, n)) {
+      continue;
+    }
+    accepted += ov && o.expect == CF_EXPECT_ACCEPT;
+    rejected += !ov && o.expect == CF_EXPECT_REJECT &&
+                o.reason == CF_REASON_POLICY;
+  }
+  tap_ok(accepted > 0 && rejected > 0 && accepted + rejected == shapes,
+         "policy makes DV mapped to OV under an explicit policy: %zu shapes, "
+         "leaf OV accepted %zu, leaf DV REJECT POLICY %zu",
+         shapes, accepted, rejected);
   /* And the device side: purpose none is still judged. */
   size_t n5 = find_step(two, one, n1, CF_RMUT_PURPOSE, -1, -1);
   tap_ok(n5 > 0 && judge(&o, two, n5), "purpose mutation builds and is judged");
@@ -214,6 +242,10 @@ static void test_self_issued(void) {
     if (mu.kind == CF_RMUT_INSERT_ICA) {
       cf_recipe_from_bytes(&g_r, one, n);
       n1 = is_self_issued_ica((size_t)mu.cert) ? 0 : n;
+      /* An accepted chain: not the insert's no-CA or pathLen variants. */
+      n1 = n1 > 0 && judge(&o, one, n) && o.expect == CF_EXPECT_ACCEPT ? n : 0;
+      /* An accepted chain: not the insert's no-CA or pathLen variants. */
+      n1 = n1 > 0 && judge(&o, one, n) && o.expect == CF_EXPECT_ACCEPT ? n : 0;
     }
   }
   int not_counted = 0, counted = 0;
