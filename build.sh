@@ -28,6 +28,11 @@ ALL_FLAVORS="libfuzzer afl afl-cmplog replay plain"
 DEFAULT_FLAVORS="libfuzzer afl replay plain"
 BSSL_PACKAGE=android-platform-external-boringssl
 MBEDTLS_PACKAGE=mbedtls
+# The current generation of a library comes from Debian's next release
+# (issue 15): Mbed TLS 3.6 LTS is trixie's `mbedtls`, built by mk/mbedtls.mk
+# with its symbols renamed cf_mbed3_* so it links beside 2.28.
+CURRENT_SUITE=trixie
+MBED3_PREFIX=cf_mbed3_
 WOLFSSL_PACKAGE=wolfssl
 # OpenSSL: Debian's `openssl` source package, the version of the release
 # suite itself (bookworm: 3.0.x, checked by openssl_source; not -updates or
@@ -232,24 +237,28 @@ install_tools() {
 
 # ------------------------------------------------------------ BoringSSL --
 
-# private_apt_sources writes deb-src entries for the system's Debian suites
-# (same mirrors, same keys) into $1. Third-party repositories are left out.
+# private_apt_sources OUT [SUITE] writes deb-src entries for the system's
+# Debian suites (same mirrors, same keys) into OUT; with SUITE, the entries
+# of the system's release suite with SUITE in its place (trixie on a
+# bookworm machine: the current generations, issue 15). Third-party
+# repositories are left out.
 private_apt_sources() {
-  local out=$1 codename f
+  local out=$1 other=${2:-} codename f
   codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
   [[ -n $codename ]] || die "cannot read VERSION_CODENAME from /etc/os-release; set BORINGSSL_SRC"
   : >"$out.tmp"
   for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
     [[ -f $f ]] || continue
-    awk -v c="$codename" '$1 == "deb" {
+    awk -v c="$codename" -v o="$other" '$1 == "deb" {
         for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i !~ /\]$/) break
         s = $(i + 1)
-        if (s == c || s == c "-updates" || s == c "-security") { $1 = "deb-src"; print }
+        if (o != "") { if (s == c) { $1 = "deb-src"; $(i + 1) = o; print } }
+        else if (s == c || s == c "-updates" || s == c "-security") { $1 = "deb-src"; print }
       }' "$f" >>"$out.tmp"
   done
   for f in /etc/apt/sources.list.d/*.sources; do
     [[ -f $f ]] || continue
-    awk -v c="$codename" 'BEGIN { RS = ""; ORS = "\n\n" }
+    awk -v c="$codename" -v o="$other" 'BEGIN { RS = ""; ORS = "\n\n" }
       {
         keep = 0; n = split($0, lines, "\n"); out = ""
         for (i = 1; i <= n; i++) {
@@ -257,7 +266,11 @@ private_apt_sources() {
           if (l ~ /^Types:/) l = "Types: deb-src"
           if (l ~ /^Suites:/) {
             m = split(l, w, /[ \t]+/)
-            for (j = 2; j <= m; j++) if (w[j] == c || w[j] == c "-updates" || w[j] == c "-security") keep = 1
+            for (j = 2; j <= m; j++) {
+              if (o != "" && w[j] == c) keep = 1
+              if (o == "" && (w[j] == c || w[j] == c "-updates" || w[j] == c "-security")) keep = 1
+            }
+            if (o != "") l = "Suites: " o
           }
           if (lines[i] ~ /^Types:/ && lines[i] !~ /(^|[ \t])deb([ \t]|$)/) keep = -100
           if (l ~ /^Enabled:[ \t]*no/) keep = -100
@@ -277,16 +290,18 @@ private_apt_sources() {
     die "no Debian '$codename' entries in /etc/apt to fetch source packages from; set BORINGSSL_SRC=<boringssl tree>"
 }
 
-# fetch_debian_source PKG DEST: apt-get source through private lists/cache,
-# verified by apt (signed index, checksums) and dpkg-source (.dsc sums).
-# Prints the unpacked directory. With a third argument "release", the
-# version is the one of the release suite itself (bookworm), not of its
-# -updates or -security suites.
+# fetch_debian_source PKG DEST [release] [SUITE]: apt-get source through
+# private lists/cache, verified by apt (signed index, checksums) and
+# dpkg-source (.dsc sums). Prints the unpacked directory. With a third
+# argument "release", the version is the one of the release suite itself
+# (bookworm), not of its -updates or -security suites. SUITE: from that
+# Debian suite instead of the system's (its own lists, in apt-SUITE).
 fetch_debian_source() {
-  local pkg=$1 dest=$2 pin=${3:-} apt=$BUILD/apt
+  local pkg=$1 dest=$2 pin=${3:-} suite=${4:-} apt=$BUILD/apt
+  [[ -n $suite ]] && apt=$BUILD/apt-$suite
   mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/src"
   rm -rf "$apt/sources.list.d"
-  private_apt_sources "$apt/sources.list"
+  private_apt_sources "$apt/sources.list" "$suite"
   local opts=(-o "Dir::Etc::SourceList=$apt/sources.list"
               -o "Dir::Etc::SourceParts=$apt/sources.list.d"
               -o "Dir::State::Lists=$apt/lists"
@@ -300,6 +315,7 @@ fetch_debian_source() {
   if [[ $pin == release ]]; then
     local codename rel
     codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+    [[ -n $suite ]] && codename=$suite
     rel=$(apt-cache "${opts[@]}" madison "$pkg" |
           awk -F'|' -v s=" $codename/main Sources" '$3 ~ s"$" { gsub(/ /, "", $2); print $2; exit }')
     [[ -n $rel ]] || die "no '$pkg' source in Debian's '$codename' release suite (apt-cache madison $pkg)"
@@ -496,17 +512,52 @@ mbedtls_source() {
   MBED_VERSION=$version
 }
 
-# build_mbedtls LINK CC CFLAGS: builds libmbedcrypto.a, libmbedx509.a and
-# libmbedtls.a (library/ only, no programs) with mk/mbedtls.mk into the
-# cache entry for (source, compiler, flags) and links LINK to it.
-build_mbedtls() {
-  local link=$1 cc=$2 cflags="$3 $MBEDTLS_DEFS" dir
-  dir=$(cache_entry mbedtls "$cc" "$ROOT/mk/mbedtls.mk" "$MBED_ID" "$cc $cflags")
+# build_mbedtls_tree NAME SRC ID PREFIX LINK CC CFLAGS: builds
+# libmbedcrypto.a, libmbedx509.a and libmbedtls.a (library/ only, no
+# programs) of the tree SRC with mk/mbedtls.mk into the cache entry for
+# (NAME, source, compiler, flags, PREFIX) and links LINK to it. PREFIX
+# non-empty: every symbol renamed (mk/mbedtls.mk).
+build_mbedtls_tree() {
+  local name=$1 src=$2 id=$3 prefix=$4 link=$5 cc=$6 cflags="$7 $MBEDTLS_DEFS" dir
+  dir=$(cache_entry "$name" "$cc" "$ROOT/mk/mbedtls.mk" "$id" "$cc $cflags${prefix:+ $prefix}")
   env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
-  flock "$dir.lock" make -s -j"$JOBS" -f "$ROOT/mk/mbedtls.mk" SRC="$MBED_SRC" OUT="$dir" \
-    CC="$cc" CFLAGS="$cflags" >&2 || die "mbedTLS build failed (flags: $cflags)"
+  flock "$dir.lock" make -s -j"$JOBS" -f "$ROOT/mk/mbedtls.mk" SRC="$src" OUT="$dir" \
+    CC="$cc" CFLAGS="$cflags" ${prefix:+PREFIX="$prefix"} >&2 || die "Mbed TLS build of $src failed (flags: $cflags)"
   link_cache_entry "$link" "$dir"
 }
+
+# build_mbedtls LINK CC CFLAGS: 2.28 (validator mbedtls).
+build_mbedtls() { build_mbedtls_tree mbedtls "$MBED_SRC" "$MBED_ID" "" "$@"; }
+
+# mbedtls3_source sets MBED3_SRC, MBED3_ID and MBED3_VERSION from
+# $MBEDTLS3_SRC or Debian's next release (CURRENT_SUITE), and checks it is
+# 3.6.x with its generated files (a release tarball; a git tree needs `make
+# generated_files` first): validators/mbedtls3.c.
+mbedtls3_source() {
+  if [[ -n ${MBEDTLS3_SRC:-} ]]; then
+    MBED3_SRC=$(cd "$MBEDTLS3_SRC" 2>/dev/null && pwd) ||
+      die "MBEDTLS3_SRC=$MBEDTLS3_SRC is not a directory"
+    MBED3_ID=$(tree_id "$MBED3_SRC")
+  else
+    MBED3_SRC=$BUILD/src/mbedtls3
+    if [[ ! -f $MBED3_SRC/.chainfuzz-source ]]; then
+      fetch_debian_source "$MBEDTLS_PACKAGE" "$MBED3_SRC" release "$CURRENT_SUITE"
+    fi
+    MBED3_ID=$(cat "$MBED3_SRC/.chainfuzz-source")
+  fi
+  local version
+  version=$(sed -n 's/^#define MBEDTLS_VERSION_STRING *"\([0-9.]*\)".*/\1/p' \
+            "$MBED3_SRC/include/mbedtls/build_info.h" 2>/dev/null)
+  [[ $version == 3.6.* ]] ||
+    die "$MBED3_SRC is Mbed TLS '${version:-unknown}'; validators/mbedtls3.c needs 3.6.x (a release tarball, or git's mbedtls-3.6 branch after make generated_files)"
+  [[ -f $MBED3_SRC/library/psa_crypto_driver_wrappers_no_static.c ]] ||
+    die "$MBED3_SRC lacks the generated library/psa_crypto_driver_wrappers_no_static.c: use a release tarball, or run make generated_files in it"
+  MBED3_VERSION=$version
+}
+
+# build_mbedtls3 LINK CC CFLAGS: 3.6 (validator mbedtls3), every symbol
+# renamed MBED3_PREFIX, with include/cf_mbed_prefix.h.
+build_mbedtls3() { build_mbedtls_tree mbedtls3 "$MBED3_SRC" "$MBED3_ID" "$MBED3_PREFIX" "$@"; }
 
 # -------------------------------------------------------------- OpenSSL --
 
@@ -668,7 +719,7 @@ flavor_settings() {
 
 # ALL_LIBS: every library build_flavor can build, cheapest first (so the
 # targets that need only the cheap ones can start early: harness/fuzz.sh).
-ALL_LIBS="boringssl boringssl-fuzzer mbedtls wolfssl openssl"
+ALL_LIBS="boringssl boringssl-fuzzer mbedtls mbedtls3 wolfssl openssl"
 # LIBS: what this run builds (--targets: what they need; default: all).
 if [[ $SELECT_GIVEN == 1 ]]; then
   [[ -n ${SELECT// } ]] || die_usage "--targets needs at least one target"
@@ -700,6 +751,7 @@ build_ours() {
     CXXFLAGS="${CXXFLAGS_OURS:-$CFLAGS_OURS} $BSSL_FEATURES" LDFLAGS="$LDFLAGS_OURS" \
     ENGINE="$ENGINE" TOOLS="$TOOLS" WERROR="$werror" BSSL_INC="$(bssl_include)" \
     BSSL_LIB="$out/boringssl" BSSL_FUZZ_LIB="$out/boringssl-fuzzer" MBEDTLS_INC="$MBED_SRC/include" MBEDTLS_LIB="$out/mbedtls" \
+    MBED3_INC="${MBED3_SRC:-/nonexistent}/include" MBED3_LIB="$out/mbedtls3" \
     WOLFSSL_INC="$WOLF_SRC" WOLFSSL_LIB="$out/wolfssl" WOLFSSL_DEFS="$WOLFSSL_DEFS" \
     MBEDTLS_DEFS="$MBEDTLS_DEFS" OSSL_INC="$out/openssl/include" OSSL_LIB="$out/openssl" \
     HOST_CC=clang HOST_CFLAGS="${HOST_CFLAGS:-}" HOST_BSSL_LIB="${HOST_BSSL_LIB:-}" \
@@ -738,6 +790,11 @@ build_flavor() {
     t1=$(date +%s)
     build_mbedtls "$out/mbedtls" "$CC" "$LIB_CFLAGS"
     log "[$flavor] mbedTLS $MBED_VERSION ready in $(( $(date +%s) - t1 ))s"
+  fi
+  if want_lib mbedtls3; then
+    t1=$(date +%s)
+    build_mbedtls3 "$out/mbedtls3" "$CC" "$LIB_CFLAGS"
+    log "[$flavor] Mbed TLS $MBED3_VERSION ready in $(( $(date +%s) - t1 ))s"
   fi
   if want_lib wolfssl; then
     t1=$(date +%s)
@@ -809,6 +866,12 @@ ossfuzz_build() {
     MBEDTLS_SRC=$SRC/mbedtls
   fi
   mbedtls_source
+  if [[ -z ${MBEDTLS3_SRC:-} ]]; then
+    [[ -d $SRC/mbedtls3 ]] ||
+      die "OSS-Fuzz mode: neither MBEDTLS3_SRC nor \$SRC/mbedtls3 exists (Dockerfile: Mbed TLS 3.6's release tarball, which has the generated files, unpacked as mbedtls3)"
+    MBEDTLS3_SRC=$SRC/mbedtls3
+  fi
+  mbedtls3_source
   if [[ -z ${WOLFSSL_SRC:-} ]]; then
     [[ -d $SRC/wolfssl ]] ||
       die "OSS-Fuzz mode: neither WOLFSSL_SRC nor \$SRC/wolfssl exists (Dockerfile: git clone --depth 1 --branch v5.5.4-stable https://github.com/wolfSSL/wolfssl.git wolfssl)"
@@ -828,6 +891,7 @@ ossfuzz_build() {
   build_boringssl "$BUILD/ossfuzz/boringssl" "$CC" "$CXX" "$cflags" "$cxxflags"
   build_boringssl_fuzzer_ssl "$BUILD/ossfuzz/boringssl-fuzzer" "$CC" "$CXX" "$cflags" "$cxxflags"
   build_mbedtls "$BUILD/ossfuzz/mbedtls" "$CC" "$cflags"
+  build_mbedtls3 "$BUILD/ossfuzz/mbedtls3" "$CC" "$cflags"
   build_wolfssl "$BUILD/ossfuzz/wolfssl" "$CC" "$cflags"
   # MemorySanitizer cannot see what assembly writes: no-asm there.
   build_openssl "$BUILD/ossfuzz/openssl" "$CC" "$cflags" "$([[ ${SANITIZER:-} = memory ]] && echo 0 || echo 1)"
@@ -864,12 +928,14 @@ install_tools
 [[ $INSTALL_ONLY == 1 ]] && exit 0
 boringssl_source
 if [[ $SOURCES_ONLY == 1 ]]; then
-  mbedtls_source; wolfssl_source; openssl_source
-  printf 'boringssl %s\nmbedtls %s\nwolfssl %s\nopenssl %s\n' "$BSSL_SRC" "$MBED_SRC" "$WOLF_SRC" "$OSSL_SRC"
+  mbedtls_source; mbedtls3_source; wolfssl_source; openssl_source
+  printf 'boringssl %s\nmbedtls %s\nmbedtls3 %s\nwolfssl %s\nopenssl %s\n' "$BSSL_SRC" "$MBED_SRC" "$MBED3_SRC" "$WOLF_SRC" "$OSSL_SRC"
   exit 0
 fi
 bssl_features
 mbedtls_source
+MBED3_SRC="" MBED3_VERSION=""
+want_lib mbedtls3 && mbedtls3_source
 wolfssl_source
 OSSL_SRC="" OSSL_VERSION=""
 want_lib openssl && openssl_source

@@ -1,7 +1,7 @@
 #!/bin/bash -eu
 # OSS-Fuzz build script: chainfuzz's own build.sh runs in OSS-Fuzz mode
 # because OUT and LIB_FUZZING_ENGINE are set; the libraries are
-# $SRC/{boringssl,mbedtls,wolfssl,openssl} (Dockerfile). Tested with
+# $SRC/{boringssl,mbedtls,mbedtls3,wolfssl,openssl} (Dockerfile). Tested with
 # harness/ossfuzz.sh, which emulates base-builder around this script.
 #
 # CHAINFUZZ_REJECT_FINDINGS (build time, default 1): 0 builds the oracle

@@ -117,7 +117,7 @@ for engine in $ENGINES; do
     rm -rf "$out.tmp" "$src"
     mkdir -p "$out.tmp" "$work" "$src"
     ln -s "$ROOT" "$src/chainfuzz"
-    for lib in boringssl mbedtls wolfssl openssl; do ln -s "${TREE[$lib]}" "$src/$lib"; done
+    for lib in boringssl mbedtls mbedtls3 wolfssl openssl; do ln -s "${TREE[$lib]}" "$src/$lib"; done
     cp "$ROOT/oss-fuzz/build.sh" "$src/build.sh"
     case $san in
       address) sflags="-fsanitize=address -fsanitize-address-use-after-scope" ;;

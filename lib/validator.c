@@ -7,6 +7,7 @@
 static const struct cf_validator kValidators[] = {
     {"boringssl", cf_boringssl_verify, NULL},
     {"mbedtls", cf_mbedtls_verify, NULL},
+    {"mbedtls3", cf_mbedtls3_verify, NULL},
     {"openssl", cf_openssl_verify, NULL},
     {"wolfssl", cf_wolfssl_verify, NULL},
 };

@@ -13,6 +13,9 @@
 #             and HAVE___UINT128_T, with mk/wolfssl/user_settings.h)
 #   MBEDTLS_DEFS  the options mbedTLS was built with (build.sh); every file
 #             of ours is compiled with them so mbedTLS structs match
+#   MBED3_INC MBED3_LIB  Mbed TLS 3.6's include directory and the cached
+#             build of its archives, symbols renamed cf_mbed3_* (its
+#             include/cf_mbed_prefix.h maps the names)
 #
 # Targets link libchainfuzz and the libraries under test they need
 # (libs_of, below); tools and unit tests link all of them,
@@ -50,15 +53,24 @@ OSSL_INCFLAGS := -Iinclude -I$(OSSL_INC)
 # libchainfuzz.a but in its own archive, linked only where OpenSSL is.
 LIBCF_OSSL := $(OUT)/libchainfuzz-openssl.a
 LIBS_UNDER_TEST += $(LIBCF_OSSL) $(OSSL_LIBS)
+# Mbed TLS 3.6, the current generation (issue 15): validators/mbedtls3.c is
+# validators/mbedtls.c against 3.6's headers, with the renaming header
+# first; in its own archive, like OpenSSL's file.
+MBED3_LIBS := $(MBED3_LIB)/libmbedtls.a $(MBED3_LIB)/libmbedx509.a $(MBED3_LIB)/libmbedcrypto.a
+MBED3_SRCS := validators/mbedtls3.c
+MBED3_INCFLAGS := -Iinclude -include $(MBED3_LIB)/include/cf_mbed_prefix.h -I$(MBED3_INC)
+LIBCF_MBED3 := $(OUT)/libchainfuzz-mbedtls3.a
+LIBS_UNDER_TEST += $(LIBCF_MBED3) $(MBED3_LIBS)
 # Libraries under test, by name (build.sh builds only those the selected
 # targets need: ./build.sh --targets): lib_archives(NAMES) are their archives.
 # boringssl is always in: certgen, the key pool and the case decoder use it.
-ALL_LIBS := boringssl mbedtls wolfssl openssl
+ALL_LIBS := boringssl mbedtls mbedtls3 wolfssl openssl
 archives_boringssl := $(BSSL_LIBS)
 archives_boringssl-fuzzer := $(BSSL_FUZZ_LIB)/libssl.a
 archives_mbedtls := $(MBEDTLS_LIBS)
 archives_wolfssl := $(WOLFSSL_LIBS)
 archives_openssl := $(LIBCF_OSSL) $(OSSL_LIBS)
+archives_mbedtls3 := $(LIBCF_MBED3) $(MBED3_LIBS)
 lib_archives = $(foreach l,$(1),$(archives_$(l)))
 
 CF_TARGETS := $(patsubst targets/%.c,%,$(wildcard targets/*.c))
@@ -254,7 +266,17 @@ $(call obj,$(OSSL_SRCS)): $(OUT)/obj/%.o: %.c $(wildcard include/chainfuzz/*.h) 
 	@if ! test -s $@.d || grep -q '/usr/include/openssl' $@.d; then echo "$<: read /usr/include/openssl" >&2; rm -f $@.tmp; exit 1; fi
 	@mv -f $@.tmp $@
 
-$(LIBCF): $(call obj,$(filter-out $(OSSL_SRCS),$(LIB_SRCS)))
+# Mbed TLS 3.6's file: its headers, its names renamed; 2.28's never read.
+$(call obj,$(MBED3_SRCS)): $(OUT)/obj/%.o: %.c validators/mbedtls.c $(wildcard include/chainfuzz/*.h) $(MBED3_LIB)/include/cf_mbed_prefix.h
+	@mkdir -p $(@D)
+	@$(CC) $(STD) $(CFLAGS) $(MBEDTLS_DEFS) $(WARN) $(MBED3_INCFLAGS) -MD -MF $@.d -c $< -o $@.tmp
+	@if ! test -s $@.d || grep -qF '$(MBEDTLS_INC)/' $@.d; then echo "$<: read Mbed TLS 2.28's headers" >&2; rm -f $@.tmp; exit 1; fi
+	@mv -f $@.tmp $@
+
+$(LIBCF_MBED3): $(call obj,$(MBED3_SRCS))
+	@rm -f $@.tmp && $(AR) rcs $@.tmp $^ && mv -f $@.tmp $@
+
+$(LIBCF): $(call obj,$(filter-out $(OSSL_SRCS) $(MBED3_SRCS),$(LIB_SRCS)))
 	@rm -f $@.tmp && $(AR) rcs $@.tmp $^ && mv -f $@.tmp $@
 
 $(LIBCF_OSSL): $(call obj,$(OSSL_SRCS))

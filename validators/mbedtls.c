@@ -1,4 +1,4 @@
-/* mbedtls.c — the mbedTLS 2.28 device validation path: what a device built
+/* mbedtls.c — the mbedTLS 2.28 (and, as mbedtls3.c, 3.6) device validation path: what a device built
  * on mbedTLS runs when its TLS client receives the server's chain
  * (library/ssl_tls.c, ssl_parse_certificate_chain + ssl_parse_certificate_
  * verify, authmode REQUIRED, no verify callback that can change a flag:
@@ -54,6 +54,21 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+/* Two generations, one source: built as it is for Mbed TLS 2.28 (validator
+ * "mbedtls"), and by validators/mbedtls3.c with CF_MBEDTLS_GEN 3 for 3.6
+ * LTS (validator "mbedtls3"), whose symbols mk/mbedtls.mk renames so both
+ * link into one binary; our own non-static names get a 3 as well. */
+#if defined(CF_MBEDTLS_GEN) && CF_MBEDTLS_GEN == 3
+#define CF_MBED3 1
+#define cf_mbedtls_verify cf_mbedtls3_verify
+#define cf_mbedtls_verify_lax cf_mbedtls3_verify_lax
+#define cf_mbedtls_flag_table cf_mbedtls3_flag_table
+#define cf_mbedtls_top_flag cf_mbedtls3_top_flag
+#define cf_mbedtls_parse_reason cf_mbedtls3_parse_reason
+#else
+#define CF_MBED3 0
+#endif
+
 #include <mbedtls/ecp.h>
 #include <mbedtls/oid.h>
 #include <mbedtls/pk.h>
@@ -61,17 +76,39 @@
 #include <mbedtls/platform_time.h>
 #include <mbedtls/ssl.h>
 #include <mbedtls/ssl_ciphersuites.h>
-#include <mbedtls/ssl_internal.h>
 #include <mbedtls/x509_crt.h>
+#if CF_MBED3
+#include <psa/crypto.h>
+/* library/ssl_misc.h, internal (it needs MBEDTLS_ALLOW_PRIVATE_ACCESS):
+ * the TLS stack's keyUsage and EKU check. */
+int mbedtls_ssl_check_cert_usage(const mbedtls_x509_crt *cert,
+                                 const mbedtls_ssl_ciphersuite_t *ciphersuite,
+                                 int recv_endpoint,
+                                 mbedtls_ssl_protocol_version tls_version,
+                                 uint32_t *flags);
+#else
+#include <mbedtls/ssl_internal.h>
+#endif
 
 #include "chainfuzz/validator.h"
+
+#if CF_MBED3 != (MBEDTLS_VERSION_MAJOR >= 3)
+#error "validators/mbedtls3.c needs Mbed TLS 3.x headers, validators/mbedtls.c 2.28's"
+#endif
+/* 3.x made most struct fields private. */
+#if CF_MBED3
+#define CF_MBED_FIELD(f) MBEDTLS_PRIVATE(f)
+#else
+#define CF_MBED_FIELD(f) f
+#endif
 
 #if !defined(MBEDTLS_PLATFORM_TIME_ALT)
 #error "mbedTLS must be built with MBEDTLS_PLATFORM_TIME_ALT (build.sh's MBEDTLS_DEFS)"
 #endif
-#if !defined(MBEDTLS_X509_CRT_PARSE_C) || !defined(MBEDTLS_X509_CHECK_KEY_USAGE) || \
-    !defined(MBEDTLS_X509_CHECK_EXTENDED_KEY_USAGE) || !defined(MBEDTLS_HAVE_TIME_DATE)
-#error "mbedTLS's default config (X509_CRT_PARSE_C, X509_CHECK_*KEY_USAGE, HAVE_TIME_DATE) is needed"
+#if !defined(MBEDTLS_X509_CRT_PARSE_C) || !defined(MBEDTLS_HAVE_TIME_DATE) || \
+    (!CF_MBED3 && (!defined(MBEDTLS_X509_CHECK_KEY_USAGE) ||             \
+                   !defined(MBEDTLS_X509_CHECK_EXTENDED_KEY_USAGE)))
+#error "mbedTLS's default config (X509_CRT_PARSE_C, HAVE_TIME_DATE, 2.28's X509_CHECK_*KEY_USAGE) is needed"
 #endif
 
 /* kMbedtlsFlagReasons maps verify flags to the taxonomy. When several flags
@@ -152,7 +189,13 @@ static const struct {
     {MBEDTLS_ERR_PK_KEY_INVALID_FORMAT, CF_REASON_PARSE, "PK_KEY_INVALID_FORMAT"},
     {MBEDTLS_ERR_PK_INVALID_PUBKEY, CF_REASON_PARSE, "PK_INVALID_PUBKEY"},
     {MBEDTLS_ERR_PK_INVALID_ALG, CF_REASON_PARSE, "PK_INVALID_ALG"},
+#if CF_MBED3
+    /* 3.x's parser returns it for content too: an iPAddress SAN that is
+     * neither 4 nor 16 bytes (mbedtls_x509_parse_subject_alt_name). */
+    {MBEDTLS_ERR_X509_BAD_INPUT_DATA, CF_REASON_PARSE, "X509_BAD_INPUT_DATA"},
+#else
     {MBEDTLS_ERR_X509_BAD_INPUT_DATA, CF_REASON_INTERNAL, "X509_BAD_INPUT_DATA"},
+#endif
 };
 
 /* The code x509_get_crt_ext returns for a critical extension whose OID
@@ -236,6 +279,7 @@ static const mbedtls_ssl_ciphersuite_t *server_suite(const mbedtls_x509_crt *lea
   return mbedtls_ssl_ciphersuite_from_id(id);
 }
 
+#if !CF_MBED3
 /* curve_allowed mirrors mbedtls_ssl_check_curve with the default curve list
  * of mbedtls_ssl_config_defaults (mbedtls_ecp_grp_id_list()). */
 static int curve_allowed(mbedtls_ecp_group_id id) {
@@ -247,6 +291,7 @@ static int curve_allowed(mbedtls_ecp_group_id id) {
   }
   return 0;
 }
+#endif
 
 /* lax_flags returns the verify flags of the reasons in |lax|. */
 static uint32_t lax_flags(uint32_t lax) {
@@ -274,10 +319,10 @@ static void make_lax(mbedtls_x509_crt *list, int skip_first, uint32_t lax) {
       continue;
     }
     if (lax & CF_LAX_CA) {
-      x->ca_istrue = 1;
+      x->CF_MBED_FIELD(ca_istrue) = 1;
     }
     if (lax & CF_LAX_PATHLEN) {
-      x->max_pathlen = 0;
+      x->CF_MBED_FIELD(max_pathlen) = 0;
     }
   }
 }
@@ -286,12 +331,14 @@ void cf_mbedtls_verify(struct cf_verdict *out, const struct cf_case *c) {
   cf_mbedtls_verify_lax(out, c, 0);
 }
 
+#if !CF_MBED3
 /* The canaries of this base (lib/validator.c, kCanaries). */
 CF_DEFINE_CANARY(mbedtls, expiry, CF_LAX_EXPIRY)
 CF_DEFINE_CANARY(mbedtls, name, CF_LAX_NAME)
 CF_DEFINE_CANARY(mbedtls, ca, CF_LAX_CA)
 CF_DEFINE_CANARY(mbedtls, pathlen, CF_LAX_PATHLEN)
 CF_DEFINE_CANARY(mbedtls, eku, CF_LAX_EKU)
+#endif
 
 void cf_mbedtls_verify_lax(struct cf_verdict *out, const struct cf_case *c,
                            uint32_t lax) {
@@ -311,6 +358,12 @@ void cf_mbedtls_verify_lax(struct cf_verdict *out, const struct cf_case *c,
   mbedtls_x509_crt_init(&anchors);
   mbedtls_x509_crt_init(&chain);
   cf_verdict_set(out, CF_ERROR, CF_REASON_INTERNAL, 0, "setup failed");
+#if CF_MBED3
+  /* What mbedtls_ssl_setup needs first; idempotent. */
+  if (psa_crypto_init() != PSA_SUCCESS) {
+    goto done;
+  }
+#endif
 
   for (size_t i = 0; i < c->num_anchors; i++) {
     if (mbedtls_x509_crt_parse_der(&anchors, c->anchors[i].data,
@@ -318,6 +371,18 @@ void cf_mbedtls_verify_lax(struct cf_verdict *out, const struct cf_case *c,
       num_anchors++;
     }
   }
+#if CF_MBED3
+  /* 3.6 negotiates TLS 1.3 with a current server. Its record layer
+   * reassembles a fragmented handshake message (ssl_msg.c,
+   * mbedtls_ssl_prepare_handshake_record), but in the input buffer: the
+   * whole Certificate message (4-byte header, 1-byte context, 3-byte list
+   * length, per entry 3 bytes of length and 2 of extensions) must fit in
+   * MBEDTLS_SSL_IN_CONTENT_LEN. */
+  size_t msg_len = 4 + 1 + 3 + 3 + c->leaf.len + 2;
+  for (size_t i = 0; i < c->num_intermediates; i++) {
+    msg_len += 3 + c->intermediates[i].len + 2;
+  }
+#else
   /* The record layer: 2.28 reassembles no TLS handshake message across
    * records (ssl_msg.c, mbedtls_ssl_prepare_handshake_record: "TLS
    * handshake fragmentation not supported"), so the whole Certificate
@@ -327,21 +392,31 @@ void cf_mbedtls_verify_lax(struct cf_verdict *out, const struct cf_case *c,
   for (size_t i = 0; i < c->num_intermediates; i++) {
     msg_len += 3 + c->intermediates[i].len;
   }
+#endif
   if (msg_len > MBEDTLS_SSL_IN_CONTENT_LEN) {
     cf_verdict_set(out, CF_REJECT, CF_REASON_RESOURCE_LIMIT,
                 MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE,
                 "SSL_FEATURE_UNAVAILABLE (Certificate message larger than "
-                "MBEDTLS_SSL_IN_CONTENT_LEN: no handshake reassembly in TLS)");
+                "MBEDTLS_SSL_IN_CONTENT_LEN)");
     goto done;
   }
   /* ssl_parse_certificate_chain, entry by entry. */
   for (size_t i = 0; i <= c->num_intermediates; i++) {
     const struct cf_blob *b = i == 0 ? &c->leaf : &c->intermediates[i - 1];
+#if CF_MBED3
+    /* ssl_tls13_parse_certificate: 128 bytes to 64 KiB. */
+    if (b->len < 128 || b->len >= 0x10000) {
+      cf_verdict_set(out, CF_REJECT, CF_REASON_PARSE, MBEDTLS_ERR_SSL_DECODE_ERROR,
+                  "SSL_DECODE_ERROR (certificate entry under 128 bytes or of 64 KiB)");
+      goto done;
+    }
+#else
     if (b->len < 128) {
       cf_verdict_set(out, CF_REJECT, CF_REASON_PARSE, MBEDTLS_ERR_SSL_BAD_HS_CERTIFICATE,
                   "SSL_BAD_HS_CERTIFICATE (certificate entry shorter than 128 bytes)");
       goto done;
     }
+#endif
     ret = mbedtls_x509_crt_parse_der(&chain, b->data, b->len);
     if (ret == MBEDTLS_ERR_X509_UNKNOWN_SIG_ALG + MBEDTLS_ERR_OID_NOT_FOUND) {
       /* "Ignore certificate with an unknown algorithm: maybe a prior
@@ -371,6 +446,18 @@ void cf_mbedtls_verify_lax(struct cf_verdict *out, const struct cf_case *c,
     goto done;
   }
 
+#if CF_MBED3
+  /* mbedtls_ssl_verify_certificate, get_hostname_for_verification: a
+   * client with authmode REQUIRED that never set a host name fails before
+   * any X.509 check (3.6.3, CVE-2025-27809). */
+  if (p->name_type == CF_NAME_NONE) {
+    cf_verdict_set(out, CF_REJECT, CF_REASON_NAME_MISMATCH,
+                   MBEDTLS_ERR_SSL_CERTIFICATE_VERIFICATION_WITHOUT_HOSTNAME,
+                   "SSL_CERTIFICATE_VERIFICATION_WITHOUT_HOSTNAME (no host name "
+                   "set)");
+    goto done;
+  }
+#endif
   if (p->name_type == CF_NAME_DNS) {
     cn = p->dns_name;
   } else if (p->name_type == CF_NAME_IP) {
@@ -404,6 +491,19 @@ void cf_mbedtls_verify_lax(struct cf_verdict *out, const struct cf_case *c,
     goto done;
   }
 
+#if CF_MBED3
+  /* The TLS client's secondary checks (mbedtls_ssl_verify_certificate):
+   * in TLS 1.3 no curve check (the curve is in the signature algorithm),
+   * keyUsage digitalSignature, EKU for the side that receives the
+   * certificate (a client checks serverAuth). */
+  if (p->purpose != CF_PURPOSE_NONE) {
+    (void)mbedtls_ssl_check_cert_usage(
+        &chain, server_suite(&chain),
+        p->purpose == CF_PURPOSE_SERVER_AUTH ? MBEDTLS_SSL_IS_CLIENT
+                                             : MBEDTLS_SSL_IS_SERVER,
+        MBEDTLS_SSL_VERSION_TLS1_3, &flags);
+  }
+#else
   /* The TLS client's secondary checks (ssl_parse_certificate_verify). */
   if (mbedtls_pk_can_do(&chain.pk, MBEDTLS_PK_ECKEY) &&
       !curve_allowed(mbedtls_pk_ec(chain.pk)->grp.id)) {
@@ -420,6 +520,7 @@ void cf_mbedtls_verify_lax(struct cf_verdict *out, const struct cf_case *c,
                                              : MBEDTLS_SSL_IS_CLIENT,
         &flags);
   }
+#endif
   flags &= ~seen.lax_flags;
 
   if (flags != 0) {

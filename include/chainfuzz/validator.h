@@ -119,6 +119,10 @@ enum cf_reason cf_boringssl_reason(long x509_v_err);
 void cf_mbedtls_verify(struct cf_verdict *out, const struct cf_case *c);
 void cf_mbedtls_verify_lax(struct cf_verdict *out, const struct cf_case *c,
                            uint32_t lax);
+/* cf_mbedtls3_verify is the same device path on Mbed TLS 3.6 LTS, the
+ * current generation (validators/mbedtls3.c builds validators/mbedtls.c
+ * against it; what differs is marked CF_MBED3 there). */
+void cf_mbedtls3_verify(struct cf_verdict *out, const struct cf_case *c);
 CF_DECLARE_CANARY(mbedtls, expiry);
 CF_DECLARE_CANARY(mbedtls, name);
 CF_DECLARE_CANARY(mbedtls, ca);
