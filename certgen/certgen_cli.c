@@ -17,10 +17,10 @@
 #include <time.h>
 
 #include <errno.h>
-#include <sys/stat.h>
 
 #include "catalogue.h"
 #include "cli.h"
+#include "chainfuzz/fileio.h"
 #include "keypool.h"
 #include "recipe.h"
 #include "recipe_bytes.h"
@@ -578,30 +578,19 @@ static void show_device(const struct cf_recipe *r) {
  * recipe_bytes.h) into |r|; 0 with a message on stderr if it cannot be
  * read. At most 1 MiB is read, from a regular file only. */
 static int load_bytes(struct cf_recipe *r, const char *path) {
-  enum { kMax = 1 << 20 };
-  struct stat st;
   uint8_t *buf = NULL;
   size_t len = 0;
-  FILE *f = fopen(path, "rb");
-  if (f == NULL || fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+  if (!cf_read_file(&buf, &len, path, 1 << 20)) {
     fprintf(stderr, "certgen show: %s: %s\n", path,
-            f == NULL ? strerror(errno) : "not a regular file");
-    if (f != NULL) fclose(f);
+            errno == EINVAL  ? "not a regular file"
+            : errno == EFBIG ? "larger than 1 MiB (a chain_oracle input is "
+                               "a few hundred bytes)"
+                             : strerror(errno));
     return 0;
   }
-  buf = malloc(kMax);
-  if (buf != NULL) {
-    len = fread(buf, 1, kMax, f);
-  }
-  int ok = buf != NULL && !ferror(f);
-  if (!ok) {
-    fprintf(stderr, "certgen show: %s: cannot read\n", path);
-  } else {
-    cf_recipe_from_bytes(r, len > 0 ? buf : NULL, len);
-  }
-  fclose(f);
+  cf_recipe_from_bytes(r, len > 0 ? buf : NULL, len);
   free(buf);
-  return ok;
+  return 1;
 }
 
 int cf_cmd_show(int argc, char **argv) {

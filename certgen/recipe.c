@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chainfuzz/fileio.h"
 #include "keypool.h"
 
 #define MAX_TOKS 64
@@ -2336,48 +2337,27 @@ err:
 
 int cf_recipe_load(struct cf_recipe *out, struct cf_recipe_error *err,
                    const char *path) {
-  FILE *f = NULL;
-  char *buf = NULL;
+  uint8_t *buf = NULL;
   size_t len = 0;
   int ok = 0;
 
-  f = fopen(path, "rb");
-  if (f == NULL) {
+  if (!cf_read_file(&buf, &len, path, MAX_FILE_LEN)) {
     memset(err, 0, sizeof(*err));
     snprintf(err->file, sizeof(err->file), "%s", path);
-    snprintf(err->msg, sizeof(err->msg), "cannot open: %s", strerror(errno));
-    goto err;
+    if (errno == EFBIG) {
+      snprintf(err->msg, sizeof(err->msg),
+               "file is larger than 1 MiB; a recipe is a few hundred bytes");
+    } else if (errno == EINVAL) {
+      snprintf(err->msg, sizeof(err->msg), "not a regular file");
+    } else {
+      snprintf(err->msg, sizeof(err->msg), "cannot open: %s", strerror(errno));
+    }
+  } else {
+    ok = cf_recipe_parse(out, err, (const char *)buf, len, path);
   }
-  buf = malloc(MAX_FILE_LEN + 1);
-  if (buf == NULL) {
-    memset(err, 0, sizeof(*err));
-    snprintf(err->file, sizeof(err->file), "%s", path);
-    snprintf(err->msg, sizeof(err->msg), "out of memory");
-    goto err;
-  }
-  len = fread(buf, 1, MAX_FILE_LEN + 1, f);
-  if (ferror(f)) {
-    memset(err, 0, sizeof(*err));
-    snprintf(err->file, sizeof(err->file), "%s", path);
-    snprintf(err->msg, sizeof(err->msg), "cannot read: %s", strerror(errno));
-    goto err;
-  }
-  if (len > MAX_FILE_LEN) {
-    memset(err, 0, sizeof(*err));
-    snprintf(err->file, sizeof(err->file), "%s", path);
-    snprintf(err->msg, sizeof(err->msg),
-             "file is larger than 1 MiB; a recipe is a few hundred bytes");
-    goto err;
-  }
-  ok = cf_recipe_parse(out, err, buf, len, path);
-
-err:
   if (!ok) {
     cf_recipe_init(out);
   }
   free(buf);
-  if (f != NULL) {
-    fclose(f);
-  }
   return ok;
 }

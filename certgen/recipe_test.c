@@ -632,6 +632,12 @@ static void test_load_and_catalogue(void) {
             strstr(err.msg, "cannot open") != NULL &&
             strcmp(err.file, path) == 0,
         "cf_recipe_load: missing file");
+  /* a FIFO: refused at once, never waited on (a reader blocks on open) */
+  snprintf(path, sizeof(path), "%s/fifo.recipe", dir);
+  check(mkfifo(path, 0600) == 0 && !cf_recipe_load(r, &err, path) &&
+            strstr(err.msg, "not a regular file") != NULL,
+        "cf_recipe_load: a FIFO is not a regular file");
+  unlink(path);
   /* an oversized file */
   snprintf(path, sizeof(path), "%s/big.txt", dir);
   FILE *f = fopen(path, "w");

@@ -64,12 +64,7 @@ int cf_is_sha1_hex(const char *name);
 /* cf_valid_target_name returns 1 if |name| is 1..100 of [A-Za-z0-9_-]. */
 int cf_valid_target_name(const char *name);
 
-/* cf_read_file reads the regular file |path| into a malloc'd buffer (NUL
- * after the last byte, not counted). It returns 0 with errno set on
- * failure: EFBIG when the file is longer than |max_len|, EINVAL when it is
- * not a regular file. */
-int cf_read_file(uint8_t **out, size_t *out_len, const char *path,
-                 size_t max_len);
+/* cf_read_file: chainfuzz/fileio.h. */
 
 
 /* cf_mkdir_p creates |path| and its missing parents (mode 0755). */

@@ -6,7 +6,9 @@
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static unsigned long g_tmp_counter;
@@ -59,6 +61,76 @@ err:
     close(fd);
   }
   unlink(tmp);
+  errno = saved;
+  return 0;
+}
+
+int cf_read_file(uint8_t **out, size_t *out_len, const char *path,
+                 size_t max_len) {
+  struct stat st;
+  uint8_t *buf = NULL;
+  size_t len = 0, cap = 0;
+  int fd, saved;
+
+  *out = NULL;
+  *out_len = 0;
+  fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    return 0;
+  }
+  if (fstat(fd, &st) != 0) {
+    goto err;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    errno = EINVAL;
+    goto err;
+  }
+  if ((uint64_t)st.st_size > max_len) {
+    errno = EFBIG;
+    goto err;
+  }
+  cap = (size_t)st.st_size + 1;
+  buf = malloc(cap);
+  if (buf == NULL) {
+    goto err;
+  }
+  for (;;) {
+    ssize_t n;
+    if (len + 1 >= cap) {
+      uint8_t *nb;
+      if (cap > max_len) {
+        errno = EFBIG;
+        goto err;
+      }
+      cap *= 2;
+      nb = realloc(buf, cap);
+      if (nb == NULL) {
+        goto err;
+      }
+      buf = nb;
+    }
+    n = read(fd, buf + len, cap - 1 - len);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      goto err;
+    }
+    if (n == 0) {
+      break;
+    }
+    len += (size_t)n;
+  }
+  close(fd);
+  buf[len] = 0;
+  *out = buf;
+  *out_len = len;
+  return 1;
+
+err:
+  saved = errno;
+  free(buf);
+  close(fd);
   errno = saved;
   return 0;
 }
