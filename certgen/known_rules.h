@@ -37,9 +37,10 @@ extern const struct cf_known_rule cf_known_rules_table[];
 
 /* cf_known_rule_find returns the entry covering |validator| deciding
  * |decision|/|reason| where the oracle's rule is |rule| with |feature|
- * ("" or "-" for none; the features must be equal, except that an entry
- * without a feature also covers "unused": a validator that takes a defect
- * on the path takes it off the path too), or NULL. */
+ * ("" or "-" for none; an entry covers a feature that has all of its
+ * '+'-separated parts, and an entry without a feature covers none and
+ * "unused" only: a validator that takes a defect on the path takes it off
+ * the path too), or NULL. */
 const struct cf_known_rule *cf_known_rule_find(const char *validator,
                                                const char *rule,
                                                const char *feature,

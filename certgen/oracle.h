@@ -76,7 +76,9 @@ struct cf_oracle_result {
    * ("basic-constraints", "policies", ..., or the OID); parse rules:
    * "unused", alone or after "+" (the certificate is sent but neither the
    * leaf nor one that signed it up to an anchor: no path can use it).
-   * "" for every other rule, and when none applies. */
+   * "" for every other rule, and when none applies. A feature is a set of
+   * its '+'-separated parts: a reviewed entry covers every feature that
+   * has all of its parts (cf_known_rule_find). */
   char feature[CF_ORACLE_FEATURE_LEN];
 };
 

@@ -1786,6 +1786,17 @@ static void test_features(void) {
             cf_known_rule_find("openssl", "parse.time", "", CF_ACCEPT,
                                CF_REASON_NONE) == NULL,
         "known rules: OpenSSL's unused parse.time entry does not cover the path");
+  /* Features are sets of parts: Mbed TLS's reviewed non-critical
+   * nameConstraints difference covers the constraint of a CA further up
+   * (chain_oracle_mbedtls3, fuzz check), not a critical one. */
+  check(cf_known_rule_find("mbedtls", "nc.permitted", "dns+inherited+noncritical",
+                           CF_ACCEPT, CF_REASON_NONE) != NULL &&
+            cf_known_rule_find("mbedtls", "nc.permitted", "dns+inherited",
+                               CF_ACCEPT, CF_REASON_NONE) == NULL &&
+            cf_known_rule_find("mbedtls", "nc.permitted", "dns", CF_ACCEPT,
+                               CF_REASON_NONE) == NULL,
+        "known rules: mbedtls dns+noncritical covers +inherited, not a "
+        "critical constraint");
 }
 
 static void test_all_rules_hit(void) {
