@@ -466,12 +466,27 @@ static const char kOidAnyPolicy[] = "2.5.29.32.0";
 static const char kOidCN[] = "2.5.4.3";
 static const char kOidEmail[] = "1.2.840.113549.1.9.1";
 
-/* kNativeOids are the extensions certgen writes itself (recipe.h): the
- * device is expected to know each of them. */
-static const char *const kNativeOids[] = {
-    "2.5.29.19", "2.5.29.15", "2.5.29.37", "2.5.29.17", "2.5.29.30",
-    "2.5.29.14", "2.5.29.35", "2.5.29.32", "2.5.29.36", "2.5.29.54",
-    "2.5.29.33",
+/* kNativeExts are the extensions certgen writes itself from a recipe's
+ * fields (recipe.h): the device is expected to know each of them. |word|
+ * is the recipe's word for it (features name an extension by it); |id| its
+ * cf_ext_id, or one of the EXT_* below for those `duplicate` cannot name. */
+enum { EXT_PC = -1, EXT_IAP = -2, EXT_POLICY_MAPS = -3 };
+
+static const struct {
+  const char *oid, *word;
+  int id;
+} kNativeExts[] = {
+    {"2.5.29.19", "basic-constraints", CF_EXT_BC},
+    {"2.5.29.15", "key-usage", CF_EXT_KU},
+    {"2.5.29.37", "eku", CF_EXT_EKU},
+    {"2.5.29.17", "san", CF_EXT_SAN},
+    {"2.5.29.30", "name-constraints", CF_EXT_NC},
+    {"2.5.29.14", "ski", CF_EXT_SKI},
+    {"2.5.29.35", "aki", CF_EXT_AKI},
+    {"2.5.29.32", "policies", CF_EXT_POLICIES},
+    {"2.5.29.33", "policy-mappings", EXT_POLICY_MAPS},
+    {"2.5.29.36", "policy-constraints", EXT_PC},
+    {"2.5.29.54", "inhibit-any-policy", EXT_IAP},
 };
 
 /* kPkixOids are PKIX extensions certgen does not model but that common
@@ -498,40 +513,35 @@ static int oid_in(const char *oid, const char *const *list, size_t num) {
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
+/* native_index returns the index in kNativeExts of |oid|, or -1. */
+static int native_index(const char *oid) {
+  for (size_t i = 0; i < ARRAY_LEN(kNativeExts); i++) {
+    if (strcmp(kNativeExts[i].oid, oid) == 0) {
+      return (int)i;
+    }
+  }
+  return -1;
+}
+
+static int is_native(const char *oid) { return native_index(oid) >= 0; }
+
 /* native_ext_present says whether |c| carries the native extension with
  * OID |oid| (as build.c writes it: only in version 3). */
 static int native_ext_present(const struct cf_rcert *c, const char *oid) {
-  if (c->version != 3) {
+  int i = native_index(oid);
+  if (c->version != 3 || i < 0) {
     return 0;
   }
-  static const struct {
-    const char *oid;
-    int id; /* cf_ext_id; -1 policyConstraints, -2 inhibitAnyPolicy, -3
-             * policyMappings */
-  } kMap[] = {
-      {"2.5.29.19", CF_EXT_BC},  {"2.5.29.15", CF_EXT_KU},
-      {"2.5.29.37", CF_EXT_EKU}, {"2.5.29.17", CF_EXT_SAN},
-      {"2.5.29.30", CF_EXT_NC},  {"2.5.29.14", CF_EXT_SKI},
-      {"2.5.29.35", CF_EXT_AKI}, {"2.5.29.32", CF_EXT_POLICIES},
-      {"2.5.29.36", -1},         {"2.5.29.54", -2},
-      {"2.5.29.33", -3},
-  };
-  for (size_t i = 0; i < ARRAY_LEN(kMap); i++) {
-    if (strcmp(kMap[i].oid, oid) != 0) {
-      continue;
-    }
-    switch (kMap[i].id) {
-      case -1:
-        return c->pc_present;
-      case -2:
-        return c->inhibit_any_policy >= 0;
-      case -3:
-        return c->num_policy_maps > 0;
-      default:
-        return cf_rcert_has_ext(c, (enum cf_ext_id)kMap[i].id);
-    }
+  switch (kNativeExts[i].id) {
+    case EXT_PC:
+      return c->pc_present;
+    case EXT_IAP:
+      return c->inhibit_any_policy >= 0;
+    case EXT_POLICY_MAPS:
+      return c->num_policy_maps > 0;
+    default:
+      return cf_rcert_has_ext(c, (enum cf_ext_id)kNativeExts[i].id);
   }
-  return 0;
 }
 
 /* The extension fields of a cf_rcert describe what build.c writes only for
@@ -991,38 +1001,23 @@ static int serial_nonminimal(const struct cf_rcert *c) {
 /* ext_word names an extension for a feature: the recipe's word for the
  * ones it models (basic-constraints, policies, ...), else its OID. */
 static const char *ext_word(const char *oid) {
-  static const char *const kWords[][2] = {
-      {"2.5.29.19", "basic-constraints"}, {"2.5.29.15", "key-usage"},
-      {"2.5.29.37", "eku"},               {"2.5.29.17", "san"},
-      {"2.5.29.30", "name-constraints"},  {"2.5.29.14", "ski"},
-      {"2.5.29.35", "aki"},               {"2.5.29.32", "policies"},
-      {"2.5.29.33", "policy-mappings"},
-  };
-  for (size_t i = 0; i < ARRAY_LEN(kWords); i++) {
-    if (strcmp(oid, kWords[i][0]) == 0) {
-      return kWords[i][1];
-    }
-  }
-  return oid;
+  int i = native_index(oid);
+  return i >= 0 ? kNativeExts[i].word : oid;
 }
 
 /* dup_ext returns the OID of an extension |c| carries twice, or NULL;
  * |*out_unknown| says whether it is a non-critical extension no library
- * decodes (two raw extensions of an OID outside kNativeOids). */
+ * decodes (two raw extensions of an OID outside kNativeExts). */
 static const char *dup_ext(int *out_unknown, const struct cf_rcert *c) {
   *out_unknown = 0;
-  static const char *const kDupOids[CF_EXT_COUNT] = {
-      [CF_EXT_BC] = "2.5.29.19",  [CF_EXT_KU] = "2.5.29.15",
-      [CF_EXT_EKU] = "2.5.29.37", [CF_EXT_SAN] = "2.5.29.17",
-      [CF_EXT_NC] = "2.5.29.30",  [CF_EXT_SKI] = "2.5.29.14",
-      [CF_EXT_AKI] = "2.5.29.35", [CF_EXT_POLICIES] = "2.5.29.32",
-  };
   if (!has_exts(c)) {
     return NULL;
   }
-  for (int id = 0; id < CF_EXT_COUNT; id++) {
-    if ((c->duplicate & (1u << id)) && native_ext_present(c, kDupOids[id])) {
-      return kDupOids[id];
+  for (size_t i = 0; i < ARRAY_LEN(kNativeExts); i++) {
+    int id = kNativeExts[i].id;
+    if (id >= 0 && (c->duplicate & (1u << id)) &&
+        cf_rcert_has_ext(c, (enum cf_ext_id)id)) {
+      return kNativeExts[i].oid;
     }
   }
   for (size_t i = 0; i < c->num_raw_exts; i++) {
@@ -1032,8 +1027,7 @@ static const char *dup_ext(int *out_unknown, const struct cf_rcert *c) {
     for (size_t j = 0; j < i; j++) {
       if (strcmp(c->raw_exts[i].oid, c->raw_exts[j].oid) == 0) {
         *out_unknown = !c->raw_exts[i].critical && !c->raw_exts[j].critical &&
-                       !oid_in(c->raw_exts[i].oid, kNativeOids,
-                               ARRAY_LEN(kNativeOids));
+                       !is_native(c->raw_exts[i].oid);
         return c->raw_exts[i].oid;
       }
     }
@@ -1220,7 +1214,7 @@ static void check_opaque(struct outcome *o, const struct cf_rcert *c) {
     return;
   }
   for (size_t i = 0; i < c->num_raw_exts; i++) {
-    if (oid_in(c->raw_exts[i].oid, kNativeOids, ARRAY_LEN(kNativeOids))) {
+    if (is_native(c->raw_exts[i].oid)) {
       found(o, R_EXT_OPAQUE, "cert '%s': raw extension %s", c->name,
             c->raw_exts[i].oid);
     }
@@ -2219,8 +2213,8 @@ static void policy_map(struct policy_level *l, const struct cf_rcert *c,
   }
 }
 
-/* policy_defect says what makes |c|'s policy extensions invalid, or
- * NULL. */
+/* policy_defect says what makes |c|'s certificatePolicies or
+ * policyConstraints invalid, or NULL (its mappings: maps_any). */
 static const char *policy_defect(const struct cf_rcert *c) {
   if (!has_exts(c)) {
     return NULL;
@@ -2240,13 +2234,18 @@ static const char *policy_defect(const struct cf_rcert *c) {
       }
     }
   }
-  for (size_t i = 0; i < c->num_policy_maps; i++) { /* 6.1.4 (a) */
+  return NULL;
+}
+
+/* maps_any says whether |c|'s policyMappings maps anyPolicy (6.1.4 (a)). */
+static int maps_any(const struct cf_rcert *c) {
+  for (size_t i = 0; has_exts(c) && i < c->num_policy_maps; i++) {
     if (is_any_policy(c->policy_maps[i].issuer) ||
         is_any_policy(c->policy_maps[i].subject)) {
-      return "policyMappings maps anyPolicy";
+      return 1;
     }
   }
-  return NULL;
+  return 0;
 }
 
 /* check_policies runs policy processing with the defaults of a device that
@@ -2267,10 +2266,14 @@ static int check_policies(struct outcome *o, const struct ctx *x,
   for (size_t i = 0; i < n; i++) {
     const struct cf_rcert *c = at(x, p, i);
     const char *defect = policy_defect(c);
+    /* The leaf's policyMappings are never processed (6.1.4 is for the
+     * certificates above it); a library may still refuse them. */
+    int leaf_map = 0;
+    if (defect == NULL && maps_any(c)) {
+      defect = "policyMappings maps anyPolicy";
+      leaf_map = i == 0;
+    }
     if (defect != NULL) {
-      /* The leaf's policyMappings are never processed (6.1.4 is for the
-       * certificates above it); a library may still refuse them. */
-      int leaf_map = i == 0 && strstr(defect, "policyMappings") != NULL;
       o->at = i;
       found(o,
             required && !leaf_map ? R_POLICY_MALFORMED
@@ -2350,7 +2353,7 @@ static int check_critical_extensions(struct outcome *o, const struct ctx *x,
     for (size_t e = 0; e < c->num_raw_exts; e++) {
       const struct cf_rext *ext = &c->raw_exts[e];
       if (!ext->critical ||
-          oid_in(ext->oid, kNativeOids, ARRAY_LEN(kNativeOids))) {
+          is_native(ext->oid)) {
         continue;
       }
       int pkix = oid_in(ext->oid, kPkixOids, ARRAY_LEN(kPkixOids));
